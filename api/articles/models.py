@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from sqlalchemy import Date, Enum, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from api.authors.models import Author
+from api.core.db import Base, JSONDocument, TimestampMixin, UTCDateTime, int_pk, slug_str
+from api.topics.models import Topic
+
+
+class ArticleStatus(enum.StrEnum):
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+
+class ArticleTopic(Base):
+    """An article's place under a topic; at most one of an article's topics is primary."""
+
+    __tablename__ = "article_topics"
+    __table_args__ = (Index("ix_article_topics_topic_id_article_id", "topic_id", "article_id"),)
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic_id: Mapped[int] = mapped_column(
+        ForeignKey("topics.id", ondelete="RESTRICT"), primary_key=True
+    )
+    is_primary: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(default=0)
+
+    topic: Mapped[Topic] = relationship(lazy="raise")
+
+
+class Article(TimestampMixin, Base):
+    """A patient-education article; body HTML, contents and reading stats are derived on write."""
+
+    __tablename__ = "articles"
+    __table_args__ = (
+        Index("ix_articles_status_published_at", "status", "published_at"),
+        Index("ix_articles_author_id_published_at", "author_id", "published_at"),
+        Index("ix_articles_updated_at", "updated_at"),
+        Index("ix_articles_title", "title"),
+        Index("ix_articles_language", "language"),
+    )
+
+    id: Mapped[int_pk]
+    slug: Mapped[slug_str]
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    body_markdown: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    body_text: Mapped[str] = mapped_column(Text, default="")
+    toc: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument, default=list)
+    language: Mapped[str] = mapped_column(String(35), default="en")
+    status: Mapped[ArticleStatus] = mapped_column(
+        Enum(
+            ArticleStatus,
+            native_enum=False,
+            create_constraint=True,
+            length=20,
+            name="status",
+            values_callable=lambda statuses: [status.value for status in statuses],
+        ),
+        default=ArticleStatus.DRAFT,
+    )
+    published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    author_id: Mapped[int] = mapped_column(ForeignKey("authors.id", ondelete="RESTRICT"))
+    reading_time_minutes: Mapped[int] = mapped_column(default=1)
+    reading_grade: Mapped[float] = mapped_column(default=0.0)
+    feature_image_url: Mapped[str | None] = mapped_column(String(2048))
+    feature_image_alt: Mapped[str | None] = mapped_column(String(300))
+    meta_description: Mapped[str | None] = mapped_column(String(320))
+    canonical_url: Mapped[str | None] = mapped_column(String(2048))
+    last_reviewed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    next_review_due: Mapped[dt.date | None] = mapped_column(Date)
+    # Bumped by every UPDATE; ETags derive from it and concurrent writers cannot both win.
+    version: Mapped[int] = mapped_column(default=1)
+
+    author: Mapped[Author] = relationship(lazy="raise")
+    topic_links: Mapped[list[ArticleTopic]] = relationship(
+        cascade="all, delete-orphan",
+        order_by=(ArticleTopic.position, ArticleTopic.topic_id),
+        lazy="raise",
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def topics(self) -> list[Topic]:
+        return [link.topic for link in self.topic_links]
+
+    @property
+    def primary_topic(self) -> Topic | None:
+        return next((link.topic for link in self.topic_links if link.is_primary), None)
+
+    def __repr__(self) -> str:
+        return f"<Article {self.slug} {self.status}>"

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import marshmallow as ma
+
+from api.articles.models import ArticleStatus
+from api.authors.schemas import AuthorSummarySchema
+from api.core.smorest import Schema
+from api.core.validation import SLUG, HttpUrl
+
+
+class ArticleTopicSchema(Schema):
+    slug = ma.fields.String(attribute="topic.slug", dump_only=True)
+    name = ma.fields.String(attribute="topic.name", dump_only=True)
+    primary = ma.fields.Boolean(attribute="is_primary", dump_only=True)
+
+
+class TocEntrySchema(Schema):
+    level = ma.fields.Integer(dump_only=True)
+    text = ma.fields.String(dump_only=True)
+    anchor = ma.fields.String(dump_only=True)
+
+
+class ArticleSummarySchema(Schema):
+    """An article in lists: everything but the body."""
+
+    id = ma.fields.Integer(dump_only=True)
+    slug = ma.fields.String(required=True, validate=SLUG)
+    title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=300))
+    summary = ma.fields.String(load_default="", validate=ma.validate.Length(max=2_000))
+    language = ma.fields.String(
+        load_default="en",
+        validate=ma.validate.Regexp(
+            r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", error="Not a BCP 47 tag."
+        ),
+    )
+    status = ma.fields.Enum(ArticleStatus, by_value=True, dump_only=True)
+    published_at = ma.fields.AwareDateTime(allow_none=True)
+    updated_at = ma.fields.AwareDateTime(dump_only=True)
+    author = ma.fields.Nested(AuthorSummarySchema, dump_only=True)
+    topics = ma.fields.List(
+        ma.fields.Nested(ArticleTopicSchema), attribute="topic_links", dump_only=True
+    )
+    reading_time_minutes = ma.fields.Integer(dump_only=True)
+    reading_grade = ma.fields.Float(
+        dump_only=True, metadata={"description": "Flesch-Kincaid grade level of the body"}
+    )
+    feature_image_url = HttpUrl(allow_none=True)
+    feature_image_alt = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=300))
+    meta_description = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=320))
+
+
+class ArticleSchema(ArticleSummarySchema):
+    """A whole article."""
+
+    body_markdown = ma.fields.String(load_only=True, validate=ma.validate.Length(max=500_000))
+    body_html = ma.fields.String(dump_only=True)
+    toc = ma.fields.List(ma.fields.Nested(TocEntrySchema), dump_only=True)
+    canonical_url = HttpUrl(allow_none=True)
+    last_reviewed_at = ma.fields.AwareDateTime(dump_only=True)
+    next_review_due = ma.fields.Date(dump_only=True)
+    created_at = ma.fields.AwareDateTime(dump_only=True)
+
+
+class ArticleListArgsSchema(Schema):
+    topic = ma.fields.String(
+        validate=ma.validate.Length(max=120),
+        metadata={"description": "Topic slug; articles of its descendant topics are included"},
+    )
+    author = ma.fields.String(
+        validate=ma.validate.Length(max=120), metadata={"description": "Author slug"}
+    )
+    language = ma.fields.String(
+        validate=ma.validate.Length(max=35), metadata={"description": "BCP 47 tag"}
+    )
+    sort = ma.fields.String(
+        load_default="-published_at",
+        validate=ma.validate.OneOf(["-published_at", "published_at", "title", "-updated_at"]),
+    )

@@ -1,0 +1,160 @@
+"""Rules for articles: public queries, and saving with everything derived from the body."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import Select, exists, select
+from sqlalchemy.orm import defer, joinedload, selectinload
+
+from api.articles.models import Article, ArticleTopic
+from api.articles.visibility import public_articles
+from api.authors.models import Author
+from api.authors.services import author_by_slug
+from api.core import readability
+from api.core.errors import Problem
+from api.core.markdown import render_markdown
+from api.extensions import db
+from api.topics.models import Topic
+from api.topics.services import descendant_ids
+
+SORTS = {
+    "-published_at": (Article.published_at.desc(), Article.id.desc()),
+    "published_at": (Article.published_at.asc(), Article.id.asc()),
+    "title": (Article.title.asc(), Article.id.asc()),
+    "-updated_at": (Article.updated_at.desc(), Article.id.desc()),
+}
+
+# Summaries never carry bodies: leave them in the store, and fail loudly if touched.
+SUMMARY_OPTIONS = (
+    defer(Article.body_markdown, raiseload=True),
+    defer(Article.body_html, raiseload=True),
+    defer(Article.body_text, raiseload=True),
+    defer(Article.toc, raiseload=True),
+    joinedload(Article.author, innerjoin=True),
+    selectinload(Article.topic_links).joinedload(ArticleTopic.topic, innerjoin=True),
+)
+DETAIL_OPTIONS = (
+    joinedload(Article.author, innerjoin=True),
+    selectinload(Article.topic_links).joinedload(ArticleTopic.topic, innerjoin=True),
+)
+
+
+def in_topic_tree(topic_slug: str) -> Any:
+    """Articles filed under the topic or any of its descendants."""
+    topic_ids = descendant_ids(select(Topic.id).where(Topic.slug == topic_slug))
+    return exists().where(
+        ArticleTopic.article_id == Article.id, ArticleTopic.topic_id.in_(topic_ids)
+    )
+
+
+def public_summaries(
+    *,
+    topic: str | None = None,
+    author: str | None = None,
+    language: str | None = None,
+    sort: str = "-published_at",
+) -> Select[tuple[Article]]:
+    """Public article summaries, filtered and sorted; paged by the caller."""
+    query = public_articles().options(*SUMMARY_OPTIONS).order_by(*SORTS[sort])
+    if topic is not None:
+        query = query.where(in_topic_tree(topic))
+    if author is not None:
+        query = query.where(Article.author.has(Author.slug == author))
+    if language is not None:
+        query = query.where(Article.language == language)
+    return query
+
+
+def public_article_or_404(slug: str) -> Article:
+    """The public article with this slug; a draft, a future or an unknown one alike is a 404."""
+    article = db.session.scalar(
+        public_articles().where(Article.slug == slug).options(*DETAIL_OPTIONS)
+    )
+    if article is None:
+        raise Problem(404, f"No published article has the slug '{slug}'.")
+    return article
+
+
+def article_for_update(slug: str) -> Article | None:
+    """Any article by slug, whatever its status, with what `save_article` needs loaded."""
+    return db.session.scalar(
+        select(Article)
+        .where(Article.slug == slug)
+        .options(selectinload(Article.topic_links))
+        .execution_options(populate_existing=True)
+    )
+
+
+def _topics_by_slug(slugs: list[str]) -> list[Topic]:
+    found = {t.slug: t for t in db.session.scalars(select(Topic).where(Topic.slug.in_(slugs)))}
+    unknown = [slug for slug in slugs if slug not in found]
+    if unknown:
+        raise Problem(
+            422,
+            f"Unknown topic: {', '.join(unknown)}.",
+            errors={"topics": [f"Unknown topic '{slug}'." for slug in unknown]},
+        )
+    return [found[slug] for slug in slugs]
+
+
+def set_topics(article: Article, slugs: list[str], primary: str | None = None) -> None:
+    """File the article under these topics in order; `primary` (default: the first) is marked."""
+    slugs = list(dict.fromkeys(slugs))
+    primary = primary or (slugs[0] if slugs else None)
+    if primary is not None and primary not in slugs:
+        raise Problem(
+            422,
+            "The primary topic must be one of the topics.",
+            errors={"primary_topic": ["Not among topics."]},
+        )
+    topics = _topics_by_slug(slugs)
+    existing = {link.topic_id: link for link in article.topic_links}
+    wanted = []
+    for position, topic in enumerate(topics):
+        link = existing.get(topic.id) or ArticleTopic(topic_id=topic.id)
+        if link.position != position:
+            link.position = position
+        if link.is_primary != (topic.slug == primary):
+            link.is_primary = topic.slug == primary
+        wanted.append(link)
+    if [link.topic_id for link in wanted] != [link.topic_id for link in article.topic_links]:
+        article.topic_links = wanted
+
+
+def derive_from_body(article: Article) -> None:
+    """Body HTML, table of contents and reading statistics, computed once per body change."""
+    rendered = render_markdown(article.body_markdown)
+    words_per_minute = current_app.config["READING_WORDS_PER_MINUTE"]
+    derived = {
+        "body_html": rendered.html,
+        "body_text": rendered.text,
+        "toc": rendered.toc,
+        "reading_time_minutes": readability.reading_time_minutes(rendered.text, words_per_minute),
+        "reading_grade": readability.flesch_kincaid_grade(rendered.text),
+    }
+    for name, value in derived.items():
+        if getattr(article, name) != value:
+            setattr(article, name, value)
+
+
+def save_article(article: Article | None, data: dict[str, Any]) -> Article:
+    """Create or update an article; `author` and `topics` are slugs."""
+    article = article or Article(topic_links=[])
+    fields = dict(data)
+    if "author" in fields:
+        author = author_by_slug(fields.pop("author"))
+        if article.author_id != author.id:
+            article.author_id = author.id
+    primary = fields.pop("primary_topic", None)
+    if "topics" in fields:
+        set_topics(article, fields.pop("topics"), primary)
+    for name, value in fields.items():
+        if getattr(article, name) != value:
+            setattr(article, name, value)
+    if "body_markdown" in data or article.id is None:
+        derive_from_body(article)
+    db.session.add(article)
+    db.session.flush()
+    return article

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import enum
+
+from sqlalchemy import Enum, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, query_expression
+
+from api.core.db import Base, TimestampMixin, int_pk, slug_str
+
+
+class AuthorKind(enum.StrEnum):
+    PERSON = "person"
+    ORGANIZATION = "organization"
+
+
+class Author(TimestampMixin, Base):
+    """A person or organization credited with articles."""
+
+    __tablename__ = "authors"
+
+    id: Mapped[int_pk]
+    slug: Mapped[slug_str]
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[AuthorKind] = mapped_column(
+        Enum(
+            AuthorKind,
+            native_enum=False,
+            create_constraint=True,
+            length=20,
+            name="kind",
+            values_callable=lambda kinds: [kind.value for kind in kinds],
+        ),
+        default=AuthorKind.PERSON,
+    )
+    credentials: Mapped[str | None] = mapped_column(String(200))
+    job_title: Mapped[str | None] = mapped_column(String(200))
+    organization: Mapped[str | None] = mapped_column(String(200))
+    bio_markdown: Mapped[str] = mapped_column(Text, default="")
+    bio_html: Mapped[str] = mapped_column(Text, default="")
+    avatar_url: Mapped[str | None] = mapped_column(String(2048))
+    website_url: Mapped[str | None] = mapped_column(String(2048))
+
+    # Filled per query with `with_expression`, where a count of public articles is asked for.
+    published_article_count: Mapped[int | None] = query_expression()
+
+    def __repr__(self) -> str:
+        return f"<Author {self.slug}>"

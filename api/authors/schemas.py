@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import marshmallow as ma
+
+from api.authors.models import AuthorKind
+from api.core.smorest import Schema
+from api.core.validation import SLUG, HttpUrl
+
+
+class AuthorSummarySchema(Schema):
+    """How an article credits its author."""
+
+    slug = ma.fields.String(dump_only=True)
+    name = ma.fields.String(dump_only=True)
+    kind = ma.fields.Enum(AuthorKind, by_value=True, dump_only=True)
+    credentials = ma.fields.String(dump_only=True, allow_none=True)
+    job_title = ma.fields.String(dump_only=True, allow_none=True)
+    avatar_url = ma.fields.String(dump_only=True, allow_none=True)
+
+
+class AuthorSchema(Schema):
+    """An author, as read by everyone and written by staff."""
+
+    id = ma.fields.Integer(dump_only=True)
+    slug = ma.fields.String(required=True, validate=SLUG)
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    kind = ma.fields.Enum(AuthorKind, by_value=True, load_default=AuthorKind.PERSON)
+    credentials = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=200))
+    job_title = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=200))
+    organization = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=200))
+    bio_markdown = ma.fields.String(load_only=True, validate=ma.validate.Length(max=20_000))
+    bio_html = ma.fields.String(dump_only=True)
+    avatar_url = HttpUrl(allow_none=True)
+    website_url = HttpUrl(allow_none=True)
+    published_article_count = ma.fields.Integer(dump_only=True)
+    created_at = ma.fields.AwareDateTime(dump_only=True)
+    updated_at = ma.fields.AwareDateTime(dump_only=True)

@@ -1,0 +1,12 @@
+"""Registers every resource's CLI commands on the app."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from api.importer.cli import import_articles_command, seed_command
+
+    app.cli.add_command(import_articles_command)
+    app.cli.add_command(seed_command)

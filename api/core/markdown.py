@@ -1,0 +1,94 @@
+"""Markdown -> sanitized HTML, table of contents and plain text, computed once at write time."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+import nh3
+from markdown_it import MarkdownIt
+from mdit_py_plugins.anchors import anchors_plugin
+
+ALLOWED_TAGS = frozenset(
+    {
+        "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt",
+        "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
+        "img", "li", "ol", "p", "pre", "s", "span", "strong", "sub", "sup", "table",
+        "tbody", "td", "th", "thead", "tr", "ul",
+    }
+)  # fmt: skip
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "ol": {"start"},
+    "td": {"align"},
+    "th": {"align"},
+    **{heading: {"id"} for heading in HEADINGS},
+}
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def sanitize_html(markup: str) -> str:
+    """Keep only allowlisted tags, attributes and URL schemes; nothing executable survives."""
+    return nh3.clean(
+        markup,
+        tags=set(ALLOWED_TAGS),
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=set(URL_SCHEMES),
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def html_to_text(markup: str) -> str:
+    """Visible text of an HTML fragment, with block boundaries kept as line breaks."""
+    markup = re.sub(r"</(p|li|h[1-6]|pre|blockquote|tr|div)>", "\n", markup)
+    return html.unescape(nh3.clean(markup, tags=set())).strip()
+
+
+def slugify(text: str) -> str:
+    """A lowercase-hyphen slug: accents folded, punctuation dropped."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    text: str
+    toc: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _parser() -> MarkdownIt:
+    parser = MarkdownIt("commonmark", {"linkify": False, "typographer": False})
+    parser.enable("table").enable("strikethrough")
+    parser.use(
+        anchors_plugin, min_level=1, max_level=6, slug_func=lambda s: slugify(s) or "section"
+    )
+    return parser
+
+
+_PARSER = _parser()
+
+
+def render_markdown(source: str) -> Rendered:
+    """Render CommonMark, sanitize it, and list its headings with their anchor ids in order."""
+    tokens = _PARSER.parse(source)
+    toc = []
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            inline = tokens[index + 1]
+            toc.append(
+                {
+                    "level": int(token.tag[1]),
+                    "text": inline.content,
+                    "anchor": token.attrGet("id"),
+                }
+            )
+    markup = sanitize_html(_PARSER.renderer.render(tokens, _PARSER.options, {}))
+    return Rendered(html=markup, text=html_to_text(markup), toc=toc)

@@ -1,0 +1,76 @@
+"""Request guards: NUL bytes are 400s; unknown query parameters are 422s that name them.
+
+The allowed names come from the same flask-smorest declarations that build the
+OpenAPI document (`@blp.arguments(..., location="query")` and `@blp.paginate()`),
+so what is accepted and what is documented cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import marshmallow as ma
+from flask import Flask, current_app, request
+
+from api.core.errors import Problem
+
+PAGINATION_ARGS = frozenset({"page", "page_size"})
+
+
+def _schema_fields(schema: Any) -> set[str]:
+    if isinstance(schema, type):
+        schema = schema()
+    if isinstance(schema, ma.Schema):
+        return {field.data_key or name for name, field in schema.fields.items()}
+    return set()
+
+
+@cache
+def _allowed_for(endpoint: str, method: str) -> frozenset[str] | None:
+    view = current_app.view_functions[endpoint]
+    view_class = getattr(view, "view_class", None)
+    func = getattr(view_class, method.lower(), None) if view_class else view
+    apidoc = getattr(func, "_apidoc", None)
+    if apidoc is None:
+        return None  # not an API operation (docs UI, static files)
+    allowed: set[str] = set()
+    for parameter in apidoc.get("arguments", {}).get("parameters", []):
+        if parameter.get("in") == "query":
+            allowed |= _schema_fields(parameter["schema"])
+    if "pagination" in apidoc:
+        allowed |= PAGINATION_ARGS
+    return frozenset(allowed)
+
+
+def reject_nul_bytes() -> None:
+    """NUL is never part of a slug or a parameter, and PostgreSQL text cannot hold it."""
+    if "\x00" in request.path:
+        raise Problem(400, "The URL path contains a NUL byte.")
+    for name, value in request.args.items(multi=True):
+        if "\x00" in name or "\x00" in value:
+            raise Problem(
+                400,
+                f"The query parameter {name!r} contains a NUL byte.",
+                errors={name: ["Contains a NUL byte."]},
+            )
+
+
+def reject_unknown_query_args() -> None:
+    if request.url_rule is None or request.endpoint is None:
+        return
+    allowed = _allowed_for(request.endpoint, request.method)
+    if allowed is None:
+        return
+    unknown = sorted(set(request.args) - allowed)
+    if unknown:
+        raise Problem(
+            422,
+            f"Unknown query parameter: {', '.join(unknown)}.",
+            errors={name: ["Unknown query parameter."] for name in unknown},
+        )
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(reject_nul_bytes)
+    app.before_request(reject_unknown_query_args)

@@ -1,0 +1,72 @@
+"""Thin project-local subclasses of flask-smorest's Api and Blueprint, kept in one place."""
+
+from __future__ import annotations
+
+import http
+from typing import Any
+
+import flask_smorest
+import marshmallow as ma
+from flask_smorest.utils import prepare_response
+
+from api.core.errors import PROBLEM_MIMETYPE, handle_http_exception
+
+
+class ProblemSchema(ma.Schema):
+    """RFC 9457 problem details, the body of every error response."""
+
+    type = ma.fields.String(metadata={"description": "A URI reference naming the problem type"})
+    title = ma.fields.String(metadata={"description": "Short summary of the problem type"})
+    status = ma.fields.Integer(metadata={"description": "HTTP status code"})
+    detail = ma.fields.String(metadata={"description": "Explanation of this occurrence"})
+    instance = ma.fields.String(metadata={"description": "The request path"})
+    errors = ma.fields.Dict(
+        keys=ma.fields.String(),
+        metadata={"description": "Messages by field name, for validation errors"},
+    )
+
+
+class Api(flask_smorest.Api):
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error: Any) -> Any:
+        return handle_http_exception(error)
+
+    def _register_responses(self) -> None:
+        # flask-smorest documents errors as application/json; ours are problem+json.
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_MIMETYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_MIMETYPE)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """Every resource's blueprint; pages of 20 by default, at most 100."""
+
+    DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 20, "max_page_size": 100}
+
+
+class Schema(ma.Schema):
+    """Base schema: unknown fields are errors that name the field."""
+
+    class Meta:
+        unknown = ma.RAISE
+        ordered = True
+
+
+def staff_only(blueprint: flask_smorest.Blueprint, *roles: Any) -> Any:
+    """Decorator for staff views: checks the token and role, and documents both in OpenAPI."""
+    from api.core.auth import auth_required
+
+    def decorator(func: Any) -> Any:
+        func = auth_required(*roles)(func)
+        func = blueprint.alt_response(401, description="Missing or invalid token")(func)
+        func = blueprint.alt_response(403, description="Role not allowed")(func)
+        return blueprint.doc(security=[{"bearerAuth": []}])(func)
+
+    return decorator

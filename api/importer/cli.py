@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+
+from api.importer.frontmatter import FrontMatterError
+from api.importer.services import import_articles, load_seed
+
+SEED_DIRECTORY = Path(__file__).resolve().parents[2] / "seed"
+
+
+@click.command("import-articles")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def import_articles_command(paths: tuple[Path, ...]) -> None:
+    """Create or update articles from Markdown files with YAML front matter."""
+    failures = 0
+    for result in import_articles(paths):
+        if result.ok:
+            click.echo(f"imported {result.path}: {result.slug}")
+        else:
+            failures += 1
+            click.echo(f"error {result.path}: {result.error}", err=True)
+    if failures:
+        raise SystemExit(1)
+
+
+@click.command("seed")
+@click.option(
+    "--directory", type=click.Path(path_type=Path, file_okay=False), default=SEED_DIRECTORY
+)
+def seed_command(directory: Path) -> None:
+    """Load the demo content of seed/ (idempotent)."""
+    try:
+        results = load_seed(directory)
+    except FrontMatterError as error:
+        raise click.ClickException(str(error)) from None
+    failed = [result for result in results if not result.ok]
+    for result in failed:
+        click.echo(f"error {result.path}: {result.error}", err=True)
+    click.echo(f"seeded {len(results) - len(failed)} articles from {directory} into {_store()}")
+    if failed:
+        raise SystemExit(1)
+
+
+def _store() -> str:
+    url = current_app.config["DATABASE_URL"]
+    return url.split("@")[-1] if "@" in url else url

@@ -1,0 +1,66 @@
+"""Markdown files with YAML front matter: the format of `seed/` and of `import-articles`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import marshmallow as ma
+import yaml
+
+from api.articles.models import ArticleStatus
+from api.core.smorest import Schema
+from api.core.validation import SLUG, HttpUrl
+
+
+class FrontMatterError(ValueError):
+    """The file cannot be imported; the message says why."""
+
+
+class ArticleFrontMatterSchema(Schema):
+    title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=300))
+    slug = ma.fields.String(required=True, validate=SLUG)
+    summary = ma.fields.String(load_default="", validate=ma.validate.Length(max=2_000))
+    author = ma.fields.String(required=True, validate=SLUG)
+    topics = ma.fields.List(ma.fields.String(validate=SLUG), load_default=list)
+    primary_topic = ma.fields.String(validate=SLUG)
+    status = ma.fields.Enum(ArticleStatus, by_value=True, load_default=ArticleStatus.DRAFT)
+    published_at = ma.fields.AwareDateTime(allow_none=True, load_default=None)
+    language = ma.fields.String(load_default="en", validate=ma.validate.Length(min=2, max=35))
+    meta_description = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=320))
+    feature_image_url = HttpUrl(allow_none=True)
+    feature_image_alt = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=300))
+    canonical_url = HttpUrl(allow_none=True)
+
+
+def _yaml_dates_as_text(value: Any) -> Any:
+    # YAML turns unquoted timestamps into datetimes; the schema wants ISO 8601 text.
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+def parse_article(text: str) -> dict[str, Any]:
+    """Validated article fields, body included, from the text of a Markdown file."""
+    if not text.startswith("---"):
+        raise FrontMatterError("the file must start with a '---' front matter block")
+    try:
+        _, header, body = text.split("---", 2)
+    except ValueError:
+        raise FrontMatterError("the front matter block is not closed by '---'") from None
+    try:
+        meta = yaml.safe_load(header)
+    except yaml.YAMLError as error:
+        raise FrontMatterError(f"the front matter is not valid YAML: {error}") from None
+    if not isinstance(meta, dict):
+        raise FrontMatterError("the front matter must be a YAML mapping")
+    meta = {key: _yaml_dates_as_text(value) for key, value in meta.items()}
+    try:
+        fields = ArticleFrontMatterSchema().load(meta)
+    except ma.ValidationError as error:
+        problems = "; ".join(
+            f"{name}: {' '.join(map(str, msgs))}" for name, msgs in error.messages.items()
+        )  # type: ignore[union-attr]
+        raise FrontMatterError(problems) from None
+    fields["body_markdown"] = body.lstrip("\n")
+    return fields

@@ -1,0 +1,9 @@
+"""Every model module, imported so that `Base.metadata` knows all tables (Alembic, tests)."""
+
+from api.articles.models import Article, ArticleTopic
+from api.authors.models import Author
+from api.core.db import Base
+from api.topics.models import Topic
+from api.users.models import ApiToken, User
+
+__all__ = ["ApiToken", "Article", "ArticleTopic", "Author", "Base", "Topic", "User"]

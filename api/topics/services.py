@@ -1,0 +1,104 @@
+"""Rules of the topic taxonomy: lookups, the tree, and moves that keep it a tree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, literal, select
+from sqlalchemy.orm import selectinload
+
+from api.core.errors import Problem
+from api.core.markdown import render_markdown
+from api.extensions import db
+from api.topics.models import Topic
+
+
+def topic_or_404(slug: str) -> Topic:
+    topic = db.session.scalar(select(Topic).where(Topic.slug == slug))
+    if topic is None:
+        raise Problem(404, f"No topic has the slug '{slug}'.")
+    return topic
+
+
+def topics_query() -> Select[tuple[Topic]]:
+    """All topics with their parent, alphabetically (for the flat list)."""
+    return select(Topic).options(selectinload(Topic.parent)).order_by(Topic.name, Topic.id)
+
+
+def descendant_ids(topic_ids: Select[Any] | list[int]) -> Select[tuple[int]]:
+    """Ids of the given topics and all their descendants (recursive CTE, one query)."""
+    roots = select(Topic.id.label("id")).where(Topic.id.in_(topic_ids))
+    tree = roots.cte("descendants", recursive=True)
+    tree = tree.union_all(select(Topic.id).where(Topic.parent_id == tree.c.id))
+    return select(tree.c.id)
+
+
+def ancestor_chain(topic: Topic) -> list[Topic]:
+    """The topics from the root down to `topic`'s parent (breadcrumbs), in one query."""
+    if topic.parent_id is None:
+        return []
+    up = (
+        select(Topic.id, Topic.parent_id, literal(1).label("depth"))
+        .where(Topic.id == topic.parent_id)
+        .cte("ancestors", recursive=True)
+    )
+    up = up.union_all(
+        select(Topic.id, Topic.parent_id, up.c.depth + 1).where(Topic.id == up.c.parent_id)
+    )
+    query = select(Topic).join(up, Topic.id == up.c.id).order_by(up.c.depth.desc())
+    return list(db.session.scalars(query))
+
+
+def topic_detail(slug: str) -> Topic:
+    """A topic with its parent and children loaded, and `breadcrumbs` set."""
+    topic = db.session.scalar(
+        select(Topic)
+        .where(Topic.slug == slug)
+        .options(selectinload(Topic.parent), selectinload(Topic.children))
+    )
+    if topic is None:
+        raise Problem(404, f"No topic has the slug '{slug}'.")
+    topic.breadcrumbs = ancestor_chain(topic)  # type: ignore[attr-defined]
+    return topic
+
+
+def set_parent(topic: Topic, parent_slug: str | None) -> None:
+    """Move `topic` under another topic; a move under itself or a descendant is a 409."""
+    if parent_slug is None:
+        topic.parent_id = None
+        return
+    parent = db.session.scalar(select(Topic).where(Topic.slug == parent_slug))
+    if parent is None:
+        raise Problem(
+            422, f"No topic has the slug '{parent_slug}'.", errors={"parent": ["Unknown topic."]}
+        )
+    if (
+        parent.id is not None
+        and topic.id is not None
+        and (
+            parent.id == topic.id
+            or parent.id in set(db.session.scalars(descendant_ids([topic.id])))
+        )
+    ):
+        raise Problem(
+            409,
+            f"Moving '{topic.slug}' under '{parent_slug}' would make the topic tree a cycle.",
+            errors={"parent": ["Would create a cycle."]},
+        )
+    topic.parent_id = parent.id
+
+
+def save_topic(topic: Topic | None, data: dict[str, Any]) -> Topic:
+    """Create or update a topic from validated data; `parent` is a slug."""
+    topic = topic or Topic()
+    fields = dict(data)
+    if "parent" in fields:
+        set_parent(topic, fields.pop("parent"))
+    if "description" in fields:
+        topic.description_html = render_markdown(fields["description"] or "").html
+    for name, value in fields.items():
+        if getattr(topic, name) != value:
+            setattr(topic, name, value)
+    db.session.add(topic)
+    db.session.flush()
+    return topic

@@ -1,0 +1,183 @@
+"""Fixtures: a migrated store per run (SQLite, or PostgreSQL when TEST_DATABASE_URL is set),
+emptied after each test, an app, a client, a CLI runner, a controllable clock and a query counter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic import command
+from alembic.config import Config
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import Engine, event, text
+from sqlalchemy.engine import make_url
+
+from api import create_app
+from api.core import clock
+from api.core.db import make_engine
+from api.models import Base
+
+ROOT = Path(__file__).resolve().parents[1]
+pytest_plugins = ["tests.factories"]
+
+
+def alembic_config(url: str) -> Config:
+    config = Config(str(ROOT / "alembic.ini"))
+    config.attributes["database_url"] = url
+    return config
+
+
+@contextmanager
+def fresh_postgres_database(server_url: str) -> Iterator[str]:
+    """A new, empty database on the server of `server_url`, dropped afterwards."""
+    url = make_url(server_url)
+    name = f"careleaf_test_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(url.render_as_string(hide_password=False)).execution_options(
+        isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    server_url = os.environ.get("TEST_DATABASE_URL")
+    if server_url:
+        with fresh_postgres_database(server_url) as url:
+            command.upgrade(alembic_config(url), "head")
+            yield url
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'careleaf.db'}"
+        command.upgrade(alembic_config(url), "head")
+        yield url
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str) -> Iterator[Flask]:
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url})
+    yield app
+    from api.extensions import db
+
+    db.dispose(app)
+
+
+@pytest.fixture
+def make_app(database_url: str) -> Iterator[Any]:
+    """Builds extra apps (other settings) on the test store, closing their engines afterwards."""
+    from api.extensions import db
+
+    built: list[Flask] = []
+
+    def build(**config: Any) -> Flask:
+        app = create_app({"TESTING": True, "DATABASE_URL": database_url, **config})
+        built.append(app)
+        return app
+
+    yield build
+    for extra in built:
+        db.dispose(extra)
+
+
+@pytest.fixture(autouse=True)
+def _empty_store_after_test(app: Flask) -> Iterator[None]:
+    yield
+    with app.app_context():
+        from api.extensions import db
+
+        db.session.close()
+        with db.engine.begin() as connection:
+            tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
+            if connection.dialect.name == "postgresql":
+                connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            else:
+                # Topics reference topics: check keys once the whole store is empty.
+                connection.execute(text("PRAGMA defer_foreign_keys=ON"))
+                for table in tables:
+                    connection.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db_session(app: Flask) -> Iterator[Any]:
+    """A session inside an app context, for factories and assertions on the store."""
+    from api.extensions import db
+
+    with app.app_context():
+        yield db.session
+
+
+class FrozenClock:
+    """The app's clock, stopped at a known time and moved only by the test."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self.current = start
+
+    def __call__(self) -> dt.datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += dt.timedelta(**delta)
+
+
+@pytest.fixture
+def frozen_clock() -> Iterator[FrozenClock]:
+    frozen = FrozenClock(dt.datetime(2026, 1, 15, 9, 0, tzinfo=dt.UTC))
+    clock.set_clock(frozen)
+    yield frozen
+    clock.set_clock(None)
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Any:
+    """`with count_queries() as counter:` counts the SQL statements the app sends."""
+    from api.extensions import db
+
+    with app.app_context():
+        engine: Engine = db.engine
+
+    @contextmanager
+    def counting() -> Iterator[QueryCounter]:
+        counter = QueryCounter()
+
+        def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            counter.statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+
+    return counting
