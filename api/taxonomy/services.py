@@ -116,7 +116,8 @@ def set_see_also(slug: str, related_slugs: list[str]) -> list[RelatedTopic]:
     wanted = list(dict.fromkeys(related_slugs))
     if slug in wanted:
         raise Problem(422, "A topic cannot be related to itself.", errors={"related": [slug]})
-    found = dict(db.session.execute(select(Topic.slug, Topic.id).where(Topic.slug.in_(wanted))))
+    rows = db.session.execute(select(Topic.slug, Topic.id).where(Topic.slug.in_(wanted)))
+    found = {topic_slug: topic_id for topic_slug, topic_id in rows}
     unknown = [s for s in wanted if s not in found]
     if unknown:
         raise Problem(

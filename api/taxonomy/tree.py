@@ -16,7 +16,7 @@ from api.extensions import db
 from api.links.models import ArticleLink
 from api.taxonomy.models import TopicRelation
 from api.topics.models import Topic
-from api.topics.services import public_pillar_slug
+from api.topics.services import pillar_slug_expression
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ def topic_tree() -> TopicTree:
     topics = list(
         db.session.scalars(
             select(Topic)
-            .options(with_expression(Topic.pillar_slug, public_pillar_slug()))
+            .options(with_expression(Topic.pillar_slug, pillar_slug_expression()))
             .order_by(Topic.position, Topic.name, Topic.id)
         )
     )

@@ -22,14 +22,16 @@ def topic_or_404(slug: str) -> Topic:
     return topic
 
 
-def public_pillar_slug() -> Any:
-    """The slug of the topic's pillar article when it is public, else NULL (a subquery)."""
-    return (
-        select(Article.slug)
-        .where(Article.id == Topic.pillar_article_id, public_filter())
-        .correlate(Topic)
-        .scalar_subquery()
-    )
+def pillar_slug_expression(*, public_only: bool = True) -> Any:
+    """The slug of the topic's pillar article (NULL unless public, for the public), a subquery.
+
+    Use as `with_expression(Topic.pillar_slug, pillar_slug_expression())`; staff reads pass
+    `public_only=False` to see a pillar that is still a draft.
+    """
+    query = select(Article.slug).where(Article.id == Topic.pillar_article_id)
+    if public_only:
+        query = query.where(public_filter())
+    return query.correlate(Topic).scalar_subquery()
 
 
 def topics_query() -> Select[tuple[Topic]]:
@@ -37,7 +39,7 @@ def topics_query() -> Select[tuple[Topic]]:
     return (
         select(Topic)
         .options(
-            selectinload(Topic.parent), with_expression(Topic.pillar_slug, public_pillar_slug())
+            selectinload(Topic.parent), with_expression(Topic.pillar_slug, pillar_slug_expression())
         )
         .order_by(Topic.name, Topic.id)
     )
@@ -75,7 +77,7 @@ def topic_detail(slug: str) -> Topic:
         .options(
             selectinload(Topic.parent),
             selectinload(Topic.children),
-            with_expression(Topic.pillar_slug, public_pillar_slug()),
+            with_expression(Topic.pillar_slug, pillar_slug_expression()),
         )
     )
     if topic is None:
@@ -123,6 +125,7 @@ def set_pillar(topic: Topic, article_slug: str | None) -> None:
             )
     if topic.pillar_article_id != article_id:
         topic.pillar_article_id = article_id
+    topic.pillar_slug = article_slug  # not stored: lets the write's response show it
 
 
 def save_topic(topic: Topic | None, data: dict[str, Any]) -> Topic:
