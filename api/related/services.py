@@ -81,7 +81,9 @@ def _plan(slug: str) -> Plan:
 
 
 def _topic_sizes(topic_ids: list[int]) -> tuple[dict[int, int], int]:
-    """Public articles per topic, and in all (one query)."""
+    """Public articles per topic, and in all (one query; none without topics)."""
+    if not topic_ids:
+        return {}, 0
     total = select(func.count(Article.id)).where(public_filter()).scalar_subquery()
     query = (
         select(ArticleTopic.topic_id, func.count(), total)
@@ -89,9 +91,9 @@ def _topic_sizes(topic_ids: list[int]) -> tuple[dict[int, int], int]:
         .where(ArticleTopic.topic_id.in_(topic_ids), public_filter())
         .group_by(ArticleTopic.topic_id)
     )
-    rows = db.session.execute(query).all() if topic_ids else []
-    everything = rows[0][2] if rows else db.session.scalar(total.element) or 0  # type: ignore[attr-defined]
-    return {topic_id: count for topic_id, count, _ in rows}, everything
+    rows = db.session.execute(query).all()
+    # Never empty: the (public) article itself is filed under its own topics.
+    return {topic_id: count for topic_id, count, _ in rows}, rows[0][2] if rows else 0
 
 
 def _evidence(plan: Plan) -> Any:
