@@ -41,7 +41,10 @@ def _register_blueprints(api: Any) -> None:
     from api.articles.routes import blp as articles
     from api.authors.routes import blp as authors
     from api.health.routes import blp as health
+    from api.links.routes import blp as links
+    from api.related.routes import blp as related
+    from api.taxonomy.routes import blp as taxonomy
     from api.topics.routes import blp as topics
 
-    for blueprint in (articles, authors, topics, health):
+    for blueprint in (articles, authors, topics, health, links, related, taxonomy):
         api.register_blueprint(blueprint)

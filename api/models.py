@@ -3,7 +3,19 @@
 from api.articles.models import Article, ArticleTopic
 from api.authors.models import Author
 from api.core.db import Base
+from api.links.models import ArticleLink
+from api.taxonomy.models import TopicRelation
 from api.topics.models import Topic
 from api.users.models import ApiToken, User
 
-__all__ = ["ApiToken", "Article", "ArticleTopic", "Author", "Base", "Topic", "User"]
+__all__ = [
+    "ApiToken",
+    "Article",
+    "ArticleLink",
+    "ArticleTopic",
+    "Author",
+    "Base",
+    "Topic",
+    "TopicRelation",
+    "User",
+]

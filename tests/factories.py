@@ -73,7 +73,7 @@ class Factory:
         }
         return self._commit(lambda: save_article(None, data))
 
-    def update_article(self, slug: str, **fields: Any) -> Article:
+    def update_article(self, slug: str, /, **fields: Any) -> Article:
         return self._commit(lambda: save_article(article_for_update(slug), fields))
 
 

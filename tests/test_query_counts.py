@@ -24,7 +24,7 @@ ENDPOINTS = {
     "/api/v1/articles?topic=back-pain": 3,
     "/api/v1/authors": 2,
     "/api/v1/topics": 3,
-    "/api/v1/topics/desk": 4,
+    "/api/v1/topics/desk": 11,  # + related topics, pillar, count (api/taxonomy)
     "/api/v1/topics/back-pain/articles": 4,
     "/api/v1/authors/{author}": 1,
     "/api/v1/authors/{author}/articles": 4,

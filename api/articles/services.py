@@ -14,8 +14,9 @@ from api.authors.models import Author
 from api.authors.services import author_by_slug
 from api.core import readability
 from api.core.errors import Problem
-from api.core.markdown import render_markdown
 from api.extensions import db
+from api.links import services as links
+from api.links.rendering import render_article_body
 from api.topics.models import Topic
 from api.topics.services import descendant_ids
 
@@ -74,6 +75,7 @@ def public_article_or_404(slug: str) -> Article:
     )
     if article is None:
         raise Problem(404, f"No published article has the slug '{slug}'.")
+    links.resolve_public_body(article)
     return article
 
 
@@ -123,9 +125,12 @@ def set_topics(article: Article, slugs: list[str], primary: str | None = None) -
         article.topic_links = wanted
 
 
-def derive_from_body(article: Article) -> None:
-    """Body HTML, table of contents and reading statistics, computed once per body change."""
-    rendered = render_markdown(article.body_markdown)
+def derive_from_body(article: Article) -> tuple[str, ...]:
+    """Body HTML, table of contents and reading statistics, computed once per body change.
+
+    Returns the slugs of the articles the body links to (stored by `save_article`).
+    """
+    rendered = render_article_body(article.body_markdown)
     words_per_minute = current_app.config["READING_WORDS_PER_MINUTE"]
     derived = {
         "body_html": rendered.html,
@@ -137,11 +142,13 @@ def derive_from_body(article: Article) -> None:
     for name, value in derived.items():
         if getattr(article, name) != value:
             setattr(article, name, value)
+    return rendered.link_slugs
 
 
 def save_article(article: Article | None, data: dict[str, Any]) -> Article:
     """Create or update an article; `author` and `topics` are slugs."""
     article = article or Article(topic_links=[])
+    slug_before = article.slug if article.id is not None else None
     fields = dict(data)
     if "author" in fields:
         author = author_by_slug(fields.pop("author"))
@@ -153,8 +160,13 @@ def save_article(article: Article | None, data: dict[str, Any]) -> Article:
     for name, value in fields.items():
         if getattr(article, name) != value:
             setattr(article, name, value)
+    link_slugs = None
     if "body_markdown" in data or article.id is None:
-        derive_from_body(article)
+        link_slugs = derive_from_body(article)
     db.session.add(article)
     db.session.flush()
+    if link_slugs is not None:
+        links.store_links(article, link_slugs)
+    if article.slug != slug_before:
+        links.claim_dangling_links(article)
     return article

@@ -64,7 +64,8 @@ class Rendered:
     toc: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _parser() -> MarkdownIt:
+def make_parser() -> MarkdownIt:
+    """The project's CommonMark parser (tables, strikethrough, anchored headings); extendable."""
     parser = MarkdownIt("commonmark", {"linkify": False, "typographer": False})
     parser.enable("table").enable("strikethrough")
     parser.use(
@@ -73,12 +74,13 @@ def _parser() -> MarkdownIt:
     return parser
 
 
-_PARSER = _parser()
+_PARSER = make_parser()
 
 
-def render_markdown(source: str) -> Rendered:
+def render_markdown(source: str, parser: MarkdownIt | None = None) -> Rendered:
     """Render CommonMark, sanitize it, and list its headings with their anchor ids in order."""
-    tokens = _PARSER.parse(source)
+    parser = parser or _PARSER
+    tokens = parser.parse(source)
     toc = []
     for index, token in enumerate(tokens):
         if token.type == "heading_open":
@@ -90,5 +92,5 @@ def render_markdown(source: str) -> Rendered:
                     "anchor": token.attrGet("id"),
                 }
             )
-    markup = sanitize_html(_PARSER.renderer.render(tokens, _PARSER.options, {}))
+    markup = sanitize_html(parser.renderer.render(tokens, parser.options, {}))
     return Rendered(html=markup, text=html_to_text(markup), toc=toc)

@@ -82,8 +82,8 @@ def _flatten_topics(
         yield from _flatten_topics(children, node["slug"])
 
 
-# Keys of seed/topics.yaml handled by the taxonomy features rather than by the topic itself.
-TOPIC_GRAPH_KEYS = ("children", "related", "pillar", "codes")
+# Keys of seed/topics.yaml loaded after the articles (pillars name articles), or structural.
+TOPIC_GRAPH_KEYS = ("children", "related", "pillar")
 
 
 def seed_topics(path: Path) -> None:
@@ -92,6 +92,21 @@ def seed_topics(path: Path) -> None:
         data = schema.load({k: v for k, v in node.items() if k not in TOPIC_GRAPH_KEYS})
         existing = db.session.scalar(select(Topic).where(Topic.slug == data["slug"]))
         save_topic(existing, data)
+
+
+def seed_topic_graph(path: Path) -> None:
+    """Pillars and see-also links of topics.yaml; adds what is missing, removes nothing."""
+    from api.taxonomy.services import add_see_also
+
+    topics = {topic.slug: topic for topic in db.session.scalars(select(Topic))}
+    for node in _flatten_topics(_load_yaml_list(path)):
+        topic = topics[node["slug"]]
+        if "pillar" in node:
+            save_topic(topic, {"pillar": node["pillar"]})
+        for other in node.get("related") or []:
+            if other not in topics:
+                raise FrontMatterError(f"{path.name}: {node['slug']} is related to unknown {other}")
+            add_see_also(topic.id, topics[other].id)
 
 
 def seed_authors(path: Path) -> None:
@@ -113,4 +128,10 @@ def load_seed(directory: Path) -> list[ImportResult]:
             seed_authors(directory / "authors.yaml")
     except ma.ValidationError as error:
         raise FrontMatterError(f"seed data is invalid: {error.messages}") from None
-    return list(import_articles(sorted((directory / "articles").glob("*.md"))))
+    results = list(import_articles(sorted((directory / "articles").glob("*.md"))))
+    try:
+        with db.transaction():
+            seed_topic_graph(directory / "topics.yaml")
+    except Problem as problem:
+        raise FrontMatterError(f"topics.yaml: {_problem_text(problem)}") from None
+    return results

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from api.core.db import Base, JSONDocument, TimestampMixin, int_pk, slug_str
 
@@ -24,6 +24,14 @@ class Topic(TimestampMixin, Base):
     )
     position: Mapped[int] = mapped_column(default=0)
     synonyms: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
+    # External codes for interoperability: {"mesh": ..., "icd10": ..., "snomed": ...}.
+    codes: Mapped[dict[str, str]] = mapped_column(JSONDocument, default=dict)
+    # The topic's hub article; SET NULL keeps the topic when the article goes.
+    pillar_article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", ondelete="SET NULL"), index=True
+    )
+    # The pillar's slug, filled only by queries that ask for it (public: only when public).
+    pillar_slug: Mapped[str | None] = query_expression()
 
     parent: Mapped[Topic | None] = relationship(
         remote_side="Topic.id", back_populates="children", lazy="raise"

@@ -8,20 +8,27 @@ from api.articles.schemas import ArticleSummarySchema
 from api.articles.services import public_summaries
 from api.core.pagination import SelectPage
 from api.core.smorest import Blueprint
+from api.taxonomy.services import topic_page
+from api.taxonomy.tree import TopicListPage, topic_tree
 from api.topics import services
 from api.topics.models import Topic
-from api.topics.schemas import TopicDetailSchema, TopicSchema
+from api.topics.schemas import TopicDetailSchema, TopicListArgsSchema, TopicTreeSchema
 
 blp = Blueprint("topics", __name__, url_prefix="/api/v1/topics", description="Topic taxonomy")
 
 
 @blp.route("")
 class Topics(MethodView):
-    @blp.response(200, TopicSchema(many=True))
-    @blp.paginate(SelectPage)
-    def get(self) -> Any:
-        """List topics alphabetically, each with its parent's slug"""
-        return services.topics_query()
+    @blp.arguments(TopicListArgsSchema, location="query")
+    @blp.response(200, TopicTreeSchema(many=True))
+    @blp.paginate(TopicListPage)
+    def get(self, args: dict[str, Any]) -> Any:
+        """List topics alphabetically, each with its parent's slug
+
+        With `tree=true`: the whole tree in one response (one page), roots first, children
+        nested, siblings ordered by position then name; paging parameters are ignored.
+        """
+        return topic_tree() if args["tree"] else services.topics_query()
 
 
 @blp.route("/<slug>")
@@ -29,8 +36,8 @@ class TopicItem(MethodView):
     @blp.response(200, TopicDetailSchema)
     @blp.alt_response(404, description="No topic has this slug")
     def get(self, slug: str) -> Topic:
-        """Read a topic with its parent, children and breadcrumbs"""
-        return services.topic_detail(slug)
+        """Read a topic with its place in the tree, related topics and pillar article"""
+        return topic_page(slug)
 
 
 @blp.route("/<slug>/articles")

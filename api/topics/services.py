@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Select, literal, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import selectinload, with_expression
 
+from api.articles.models import Article
+from api.articles.visibility import public_filter
 from api.core.errors import Problem
 from api.core.markdown import render_markdown
 from api.extensions import db
@@ -20,9 +22,27 @@ def topic_or_404(slug: str) -> Topic:
     return topic
 
 
+def pillar_slug_expression(*, public_only: bool = True) -> Any:
+    """The slug of the topic's pillar article (NULL unless public, for the public), a subquery.
+
+    Use as `with_expression(Topic.pillar_slug, pillar_slug_expression())`; staff reads pass
+    `public_only=False` to see a pillar that is still a draft.
+    """
+    query = select(Article.slug).where(Article.id == Topic.pillar_article_id)
+    if public_only:
+        query = query.where(public_filter())
+    return query.correlate(Topic).scalar_subquery()
+
+
 def topics_query() -> Select[tuple[Topic]]:
     """All topics with their parent, alphabetically (for the flat list)."""
-    return select(Topic).options(selectinload(Topic.parent)).order_by(Topic.name, Topic.id)
+    return (
+        select(Topic)
+        .options(
+            selectinload(Topic.parent), with_expression(Topic.pillar_slug, pillar_slug_expression())
+        )
+        .order_by(Topic.name, Topic.id)
+    )
 
 
 def descendant_ids(topic_ids: Select[Any] | list[int]) -> Select[tuple[int]]:
@@ -54,7 +74,11 @@ def topic_detail(slug: str) -> Topic:
     topic = db.session.scalar(
         select(Topic)
         .where(Topic.slug == slug)
-        .options(selectinload(Topic.parent), selectinload(Topic.children))
+        .options(
+            selectinload(Topic.parent),
+            selectinload(Topic.children),
+            with_expression(Topic.pillar_slug, pillar_slug_expression()),
+        )
     )
     if topic is None:
         raise Problem(404, f"No topic has the slug '{slug}'.")
@@ -88,12 +112,30 @@ def set_parent(topic: Topic, parent_slug: str | None) -> None:
     topic.parent_id = parent.id
 
 
+def set_pillar(topic: Topic, article_slug: str | None) -> None:
+    """Make the article (any status; the public sees it once published) the topic's hub."""
+    article_id = None
+    if article_slug is not None:
+        article_id = db.session.scalar(select(Article.id).where(Article.slug == article_slug))
+        if article_id is None:
+            raise Problem(
+                422,
+                f"No article has the slug '{article_slug}'.",
+                errors={"pillar": ["Unknown article."]},
+            )
+    if topic.pillar_article_id != article_id:
+        topic.pillar_article_id = article_id
+    topic.pillar_slug = article_slug  # not stored: lets the write's response show it
+
+
 def save_topic(topic: Topic | None, data: dict[str, Any]) -> Topic:
-    """Create or update a topic from validated data; `parent` is a slug."""
+    """Create or update a topic from validated data; `parent` and `pillar` are slugs."""
     topic = topic or Topic()
     fields = dict(data)
     if "parent" in fields:
         set_parent(topic, fields.pop("parent"))
+    if "pillar" in fields:
+        set_pillar(topic, fields.pop("pillar"))
     if "description" in fields:
         topic.description_html = render_markdown(fields["description"] or "").html
     for name, value in fields.items():

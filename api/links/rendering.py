@@ -1,0 +1,117 @@
+"""Internal links: recognised when an article body is rendered, resolved each time it is read.
+
+Both `[text](/articles/<slug>)` and the short form `[[slug]]` / `[[slug|text]]` are internal
+links. At write time the body is rendered and sanitized as usual; then every sanitized anchor
+whose href is `/articles/<slug>` is replaced by a marker pair of HTML comments around the
+(already sanitized) link text. The sanitizer strips every comment and escapes `<` in text and
+attribute values, so a marker in the stored HTML can only come from this module.
+
+At read time `resolve_markers` turns each marker into a link to the target's CURRENT slug with
+the site's URL pattern when the target is public, or into plain text when it is not.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+
+from api.core.markdown import Rendered, make_parser, render_markdown
+
+SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+WIKILINK = re.compile(rf"\[\[\s*({SLUG_PATTERN})\s*(?:\|([^\]\n]+))?\]\]")
+ANCHOR = re.compile(r"<a ([^>]*)>(.*?)</a>", re.DOTALL)
+HREF = re.compile(r'(?:^| )href="([^"]*)"')
+INTERNAL_HREF = re.compile(rf"/articles/({SLUG_PATTERN})/?(#[A-Za-z0-9_-]*)?")
+MARKER = re.compile(
+    rf"<!--careleaf:link ({SLUG_PATTERN})(#[A-Za-z0-9_-]*)?-->(.*?)<!--/careleaf:link-->",
+    re.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A public article a link resolves to."""
+
+    slug: str
+    title: str
+
+
+@dataclass(frozen=True)
+class RenderedBody(Rendered):
+    link_slugs: tuple[str, ...] = ()
+
+
+def _wikilink(state: StateInline, silent: bool) -> bool:
+    if not state.src.startswith("[[", state.pos):
+        return False
+    match = WIKILINK.match(state.src, state.pos)
+    if match is None:
+        return False
+    if not silent:
+        slug, label = match.group(1), match.group(2)
+        state.push("link_open", "a", 1).attrs = {"href": f"/articles/{slug}"}
+        # Without a label the text is the slug itself: read time shows the target's title.
+        state.push("text", "", 0).content = (label or "").strip() or slug
+        state.push("link_close", "a", -1)
+    state.pos = match.end()
+    return True
+
+
+def _article_parser() -> MarkdownIt:
+    parser = make_parser()
+    parser.inline.ruler.before("link", "wikilink", _wikilink)
+    return parser
+
+
+_PARSER = _article_parser()
+
+
+def _mark_internal_links(markup: str) -> tuple[str, list[str]]:
+    slugs: list[str] = []
+
+    def mark(anchor: re.Match[str]) -> str:
+        href = HREF.search(anchor.group(1))
+        internal = INTERNAL_HREF.fullmatch(href.group(1)) if href else None
+        if internal is None:
+            return anchor.group(0)
+        slug, fragment = internal.group(1), internal.group(2) or ""
+        slugs.append(slug)
+        return f"<!--careleaf:link {slug}{fragment}-->{anchor.group(2)}<!--/careleaf:link-->"
+
+    return ANCHOR.sub(mark, markup), list(dict.fromkeys(slugs))
+
+
+def render_article_body(source: str) -> RenderedBody:
+    """Render an article body; internal links become markers and are listed by slug."""
+    rendered = render_markdown(source, _PARSER)
+    markup, slugs = _mark_internal_links(rendered.html)
+    return RenderedBody(html=markup, text=rendered.text, toc=rendered.toc, link_slugs=tuple(slugs))
+
+
+def has_markers(markup: str) -> bool:
+    return "<!--careleaf:link " in markup
+
+
+def _readable(slug: str) -> str:
+    return slug.replace("-", " ").capitalize()
+
+
+def resolve_markers(markup: str, targets: Mapping[str, Target], url_template: str) -> str:
+    """Links to public targets (by slug as written) with the URL pattern; the rest plain text."""
+
+    def resolve(marker: re.Match[str]) -> str:
+        written, fragment, text = marker.group(1), marker.group(2) or "", marker.group(3)
+        target = targets.get(written)
+        if target is None:
+            return _readable(written) if text == written else text
+        if text == written:
+            text = html.escape(target.title, quote=False)
+        url = html.escape(url_template.format(slug=target.slug) + fragment, quote=True)
+        return f'<a href="{url}">{text}</a>'
+
+    return MARKER.sub(resolve, markup)
