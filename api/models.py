@@ -3,7 +3,20 @@
 from api.articles.models import Article, ArticleTopic
 from api.authors.models import Author
 from api.core.db import Base
+from api.newsletter.models import Newsletter, Subscription
+from api.outbox.models import OutboxMessage
 from api.topics.models import Topic
 from api.users.models import ApiToken, User
 
-__all__ = ["ApiToken", "Article", "ArticleTopic", "Author", "Base", "Topic", "User"]
+__all__ = [
+    "ApiToken",
+    "Article",
+    "ArticleTopic",
+    "Author",
+    "Base",
+    "Newsletter",
+    "OutboxMessage",
+    "Subscription",
+    "Topic",
+    "User",
+]
