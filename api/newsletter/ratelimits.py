@@ -4,17 +4,21 @@ address itself (rate-limit storage such as Redis is not a place for personal dat
 from __future__ import annotations
 
 from email_validator import EmailNotValidError
-from flask import g, request
+from flask import request
 
 from api.newsletter.schemas import normalize_email
 from api.newsletter.tokens import keyed_hash
 
+_CACHE_KEY = "careleaf.newsletter_email_limit_key"
+
 
 def email_limit_key() -> str:
     """The key of this signup's address; "" when there is none (see `no_email_to_limit`)."""
-    if "_newsletter_email_key" not in g:
-        g._newsletter_email_key = _compute_key()
-    return g._newsletter_email_key
+    # Cached on the request (not `g`: an app context can outlive one request).
+    cache = request.environ
+    if _CACHE_KEY not in cache:
+        cache[_CACHE_KEY] = _compute_key()
+    return cache[_CACHE_KEY]
 
 
 def _compute_key() -> str:

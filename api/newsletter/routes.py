@@ -72,7 +72,12 @@ class Newsletters(MethodView):
 @blp.route("/subscriptions")
 class Subscriptions(MethodView):
     @limiter.limit(_ip_limits)
-    @limiter.limit(_email_limits, key_func=email_limit_key, exempt_when=no_email_to_limit)
+    @limiter.limit(
+        _email_limits,
+        key_func=email_limit_key,
+        exempt_when=no_email_to_limit,
+        deduct_when=lambda response: response.status_code == 202,  # typos do not lock out
+    )
     @blp.arguments(SignupSchema)
     @blp.response(202, AcceptedSchema)
     @blp.alt_response(422, description="Invalid email, missing consent, unknown newsletter/topic")

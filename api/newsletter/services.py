@@ -59,7 +59,9 @@ def topics_by_slug(slugs: list[str]) -> list[Topic]:
     wanted = sorted(set(slugs))
     if not wanted:
         return []
-    found = list(db.session.scalars(select(Topic).where(Topic.slug.in_(wanted))))
+    found = list(
+        db.session.scalars(select(Topic).where(Topic.slug.in_(wanted)).order_by(Topic.slug))
+    )
     missing = sorted(set(wanted) - {topic.slug for topic in found})
     if missing:
         raise Problem(
@@ -188,7 +190,7 @@ def confirm(token: str) -> Subscription:
         if subscription.status is SubscriptionStatus.ACTIVE:
             return subscription
         raise _bad_token("This confirmation link has already been used.")
-    if subscription.status is not SubscriptionStatus.PENDING:
+    if subscription.status is not SubscriptionStatus.PENDING:  # unsubscribed meanwhile
         raise _bad_token("This confirmation link is no longer valid; sign up again.")
     now = clock.now()
     if subscription.confirm_expires_at is None or now >= subscription.confirm_expires_at:
@@ -225,7 +227,6 @@ def unsubscribe(token: str | None) -> Subscription:
     if subscription.status is not SubscriptionStatus.UNSUBSCRIBED:
         subscription.status = SubscriptionStatus.UNSUBSCRIBED
         subscription.unsubscribed_at = clock.now()
-        subscription.confirm_token_hash = None  # a pending link must not resubscribe
         db.session.flush()
     return subscription
 
