@@ -3,12 +3,12 @@ a newsletter, staff tokens, and helpers to run the outbox worker and read tokens
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import re
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from email.message import EmailMessage
 from typing import Any
@@ -43,15 +43,15 @@ class RecordingHandler:
         self.delay = 0.0
         self.lock = threading.Lock()
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
             return "550 5.1.1 mailbox unavailable"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+    async def handle_DATA(self, server, session, envelope):
         if self.delay:
-            time.sleep(self.delay)  # hold this connection: lets parallel workers overlap
+            await asyncio.sleep(self.delay)  # slow delivery: lets parallel workers overlap
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             self.messages.append(message)
