@@ -5,11 +5,12 @@ import threading
 from typing import Any
 
 import click
+from flask.cli import AppGroup
 
 from api.outbox import worker
 
 
-@click.group("outbox")
+@click.group("outbox", cls=AppGroup)
 def outbox_group() -> None:
     """Deliver the messages of the outbox (emails)."""
 

@@ -24,6 +24,7 @@ from api.outbox.models import OutboxMessage, OutboxStatus
 
 _EMAIL_LIKE = re.compile(r"[^\s<>@'\"]+@[^\s<>@'\"]+")
 MAX_ERROR_LENGTH = 1000
+CLAIM_ROUNDS = 5
 
 
 @dataclass(frozen=True)
@@ -59,21 +60,35 @@ def _due(now: dt.datetime) -> ColumnElement[bool]:
 
 def claim_due(worker: str, limit: int) -> list[ClaimedMessage]:
     """Claim up to `limit` due messages for `worker`, committed before any delivery starts."""
-    session = db.session
-    now = clock.now()
-    candidates = (
+    for _ in range(CLAIM_ROUNDS):
+        candidates = _due_ids(limit)
+        if not candidates:
+            db.session.rollback()  # an idle worker holds no transaction open
+            return []
+        claimed = _claim(worker, candidates)
+        if claimed:
+            return claimed
+        # SQLite only: another worker claimed these rows between our read and our update.
+    return []
+
+
+def _due_ids(limit: int) -> list[int]:
+    query = (
         select(OutboxMessage.id)
-        .where(_due(now))
+        .where(_due(clock.now()))
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(limit)
     )
-    if session.get_bind().dialect.name == "postgresql":
-        candidates = candidates.with_for_update(skip_locked=True)
-    with db.transaction():
-        ids = list(session.scalars(candidates))
-        if not ids:
-            return []
-        lease = dt.timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Locks held until _claim commits; other workers skip these rows instead of waiting.
+        query = query.with_for_update(skip_locked=True)
+    return list(db.session.scalars(query))
+
+
+def _claim(worker: str, ids: list[int]) -> list[ClaimedMessage]:
+    now = clock.now()
+    lease = dt.timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
+    with db.transaction() as session:
         rows = session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id.in_(ids), _due(now))
