@@ -39,6 +39,7 @@ class RecordingHandler:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.envelopes: list[list[str]] = []
+        self.raw: list[bytes] = []
         self.refuse: set[str] = set()
         self.delay = 0.0
         self.lock = threading.Lock()
@@ -55,6 +56,7 @@ class RecordingHandler:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             self.messages.append(message)
+            self.raw.append(envelope.content)
             self.envelopes.append(list(envelope.rcpt_tos))
         return "250 Message accepted"
 

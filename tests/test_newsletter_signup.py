@@ -48,6 +48,8 @@ def test_whole_loop_through_a_real_smtp_server(mail_app, smtp_server, newsletter
     assert message["Subject"] == "Confirm your subscription to Spine health"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert urlsplit(unsubscribe_url(message)).path == UNSUBSCRIBE
+    # On the wire the header is the plain URL that mail clients parse, not an encoded word.
+    assert b"\r\nList-Unsubscribe: <http://" in smtp_server.handler.raw[0]
     assert message.get_body(preferencelist=("html",)) is not None
 
     token = link_token(message)

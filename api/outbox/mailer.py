@@ -9,11 +9,15 @@ import logging
 import smtplib
 from collections.abc import Mapping
 from email.message import EmailMessage
+from email.policy import SMTP
 from email.utils import make_msgid
 from typing import Any
 
 log = logging.getLogger(__name__)
 dev_log = logging.getLogger("careleaf.dev_mail")
+# Long URLs in List-Unsubscribe must stay plain text: the default 78-column policy would
+# RFC 2047-encode them, and mail clients do not read URLs inside encoded words.
+POLICY = SMTP.clone(max_line_length=998)
 
 
 class PermanentFailure(Exception):
@@ -22,7 +26,7 @@ class PermanentFailure(Exception):
 
 def build_message(payload: Mapping[str, Any], sender: str) -> EmailMessage:
     """The MIME message of an email payload: text, optional HTML alternative, extra headers."""
-    message = EmailMessage()
+    message = EmailMessage(policy=POLICY)
     message["From"] = sender
     message["To"] = payload["to"]
     message["Subject"] = payload["subject"]
