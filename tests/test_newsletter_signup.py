@@ -300,3 +300,43 @@ def test_newsletters_are_listed_with_their_consent_text(client, app, newsletter)
     [listed] = client.get("/api/v1/newsletter/newsletters").get_json()
     assert listed["slug"] == "spine-health"
     assert listed["consent_version"] == app.config["NEWSLETTER_CONSENT_VERSION"]
+
+
+def test_mailto_unsubscribe_is_offered_when_configured(make_app, smtp_server, newsletter):
+    app = make_app(
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=smtp_server.port,
+        NEWSLETTER_UNSUBSCRIBE_MAILTO="unsubscribe@clinic.example",
+        SITE_URL="https://api.clinic.example",
+    )
+    app.test_client().post(SIGNUP, json=signup_body("mt@example.com"))
+    run_outbox(app)
+    header = str(smtp_server.messages[0]["List-Unsubscribe"])
+    assert header.startswith("<https://api.clinic.example/api/v1/newsletter/unsubscribe?token=")
+    assert "<mailto:unsubscribe@clinic.example?subject=unsubscribe%20" in header
+
+
+def test_anonymous_signup_cannot_change_an_active_subscription(
+    mail_app, smtp_server, newsletter, make, db_session
+):
+    make.topic(slug="sleep")
+    client = mail_app.test_client()
+    client.post(SIGNUP, json=signup_body("act@example.com", topics=["sleep"], source="site"))
+    run_outbox(mail_app)
+    client.post(CONFIRM, json={"token": link_token(smtp_server.messages[0])})
+    client.post(SIGNUP, json=signup_body("act@example.com", source="attacker"))
+    [subscription] = _subscriptions(db_session)
+    assert subscription.source == "site"
+    assert subscription.status is SubscriptionStatus.ACTIVE
+
+
+def test_public_endpoints_use_a_constant_number_of_queries(client, newsletter, make, count_queries):
+    slugs = [make.topic().slug for _ in range(6)]
+    with count_queries() as one_topic:
+        client.post(SIGNUP, json=signup_body("q1@example.com", topics=slugs[:1]))
+    with count_queries() as six_topics:
+        client.post(SIGNUP, json=signup_body("q2@example.com", topics=slugs))
+    assert one_topic.count == six_topics.count
+    with count_queries() as listing:
+        client.get("/api/v1/newsletter/newsletters")
+    assert listing.count <= 2
