@@ -340,3 +340,20 @@ def test_public_endpoints_use_a_constant_number_of_queries(client, newsletter, m
     with count_queries() as listing:
         client.get("/api/v1/newsletter/newsletters")
     assert listing.count <= 2
+
+
+def test_a_hard_bounce_marks_the_subscription_bounced(
+    mail_app, smtp_server, newsletter, db_session
+):
+    smtp_server.handler.refuse.add("nobody@example.com")
+    client = mail_app.test_client()
+    client.post(SIGNUP, json=signup_body("nobody@example.com"))
+    run_outbox(mail_app)
+    [subscription] = _subscriptions(db_session)
+    assert subscription.status is SubscriptionStatus.BOUNCED
+    # Signing up again (mailbox fixed) restarts double opt-in.
+    smtp_server.handler.refuse.clear()
+    client.post(SIGNUP, json=signup_body("nobody@example.com"))
+    assert _subscriptions(db_session)[0].status is SubscriptionStatus.PENDING
+    run_outbox(mail_app)
+    assert len(smtp_server.messages) == 1

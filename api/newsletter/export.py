@@ -35,6 +35,7 @@ COLUMNS = (
     "confirmed_at",
     "unsubscribed_at",
     "erased_at",
+    "last_signup_at",
     "created_at",
     "updated_at",
 )

@@ -87,6 +87,7 @@ class Subscription(TimestampMixin, Base):
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     unsubscribed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    last_signup_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     # Public half of the long-lived unsubscribe/preferences token (see tokens.py).
     token_key: Mapped[str | None] = mapped_column(String(40), unique=True)
 

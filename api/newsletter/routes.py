@@ -24,6 +24,7 @@ from api.newsletter.schemas import (
     SubscriberSchema,
     TokenSchema,
 )
+from api.outbox.worker import register_refusal_hook
 from api.users.models import Role
 
 blp = Blueprint(
@@ -45,11 +46,13 @@ TOKEN_BODY = {
 }
 
 
+register_refusal_hook(services.OUTBOX_REFERENCE_PREFIX, services.mark_bounced)
+
+
 @blp.before_request
 def bound_request_size() -> None:
-    """Public newsletter bodies are tiny: refuse big ones before reading them (413)."""
-    if not request.path.endswith("/export"):
-        request.max_content_length = current_app.config["NEWSLETTER_MAX_BODY_BYTES"]
+    """Newsletter bodies are tiny: refuse big ones before reading them (413)."""
+    request.max_content_length = current_app.config["NEWSLETTER_MAX_BODY_BYTES"]
 
 
 def _ip_limits() -> str:

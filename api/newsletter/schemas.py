@@ -145,6 +145,7 @@ class SubscriberSchema(Schema):
     confirmed_at = ma.fields.AwareDateTime(dump_only=True)
     unsubscribed_at = ma.fields.AwareDateTime(dump_only=True)
     erased_at = ma.fields.AwareDateTime(dump_only=True)
+    last_signup_at = ma.fields.AwareDateTime(dump_only=True)
     created_at = ma.fields.AwareDateTime(dump_only=True)
     updated_at = ma.fields.AwareDateTime(dump_only=True)
 

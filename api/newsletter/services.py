@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Insert, select
+from sqlalchemy import Insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -113,9 +113,13 @@ def signup(data: dict[str, Any], client: Client) -> None:
         .with_for_update()
         .execution_options(populate_existing=True)
     ).one()
+    # Every path writes and commits, so that answering takes about as long whatever the state.
+    subscription.last_signup_at = clock.now()
     if subscription.status is SubscriptionStatus.ACTIVE:
-        return  # already subscribed: nothing to send, nothing to change
+        db.session.flush()
+        return  # already subscribed: nothing to send, nothing else to change
     if subscription.status is SubscriptionStatus.PENDING and _recently_sent(subscription):
+        db.session.flush()
         return  # a confirmation left moments ago: do not flood the mailbox
     _restart_opt_in(subscription, newsletter, topics, evidence)
 
@@ -165,8 +169,25 @@ def _restart_opt_in(
     )
 
 
+OUTBOX_REFERENCE_PREFIX = "newsletter-subscription:"
+
+
 def outbox_reference(subscription_id: int) -> str:
-    return f"newsletter-subscription:{subscription_id}"
+    return f"{OUTBOX_REFERENCE_PREFIX}{subscription_id}"
+
+
+def mark_bounced(reference: str) -> None:
+    """The mail server refused this subscription's address for good: stop mailing it."""
+    subscription_id = int(reference.removeprefix(OUTBOX_REFERENCE_PREFIX))
+    db.session.execute(
+        update(Subscription)
+        .where(
+            Subscription.id == subscription_id,
+            Subscription.status.in_([SubscriptionStatus.PENDING, SubscriptionStatus.ACTIVE]),
+        )
+        .values(status=SubscriptionStatus.BOUNCED, updated_at=clock.now())
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _bad_token(detail: str) -> Problem:

@@ -34,6 +34,7 @@ class ClaimedMessage:
     payload: dict[str, Any]
     attempts: int
     max_attempts: int
+    reference: str | None
 
 
 def enqueue(kind: str, payload: dict[str, Any], *, reference: str | None = None) -> OutboxMessage:
@@ -105,6 +106,7 @@ def _claim(worker: str, ids: list[int]) -> list[ClaimedMessage]:
                 OutboxMessage.payload,
                 OutboxMessage.attempts,
                 OutboxMessage.max_attempts,
+                OutboxMessage.reference,
             )
             .execution_options(synchronize_session=False)
         ).all()

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import current_app
 
+from api.extensions import db
 from api.outbox import services
 from api.outbox.mailer import PermanentFailure, send_email
 
@@ -20,11 +21,25 @@ Handler = Callable[[Mapping[str, Any], Mapping[str, Any]], None]
 
 # kind -> deliver(payload, app config); raise PermanentFailure when retrying cannot help.
 HANDLERS: dict[str, Handler] = {"email": send_email}
+# reference prefix -> hook(reference), run in a transaction when a message is refused for good.
+REFUSAL_HOOKS: dict[str, Callable[[str], None]] = {}
 
 
 def register_handler(kind: str, handler: Handler) -> None:
     """Teach the worker a new kind of message (webhooks, ...)."""
     HANDLERS[kind] = handler
+
+
+def register_refusal_hook(reference_prefix: str, hook: Callable[[str], None]) -> None:
+    """Let the owner of messages react when one is permanently refused (a hard bounce)."""
+    REFUSAL_HOOKS[reference_prefix] = hook
+
+
+def _run_refusal_hooks(reference: str | None) -> None:
+    for prefix, hook in REFUSAL_HOOKS.items():
+        if reference and reference.startswith(prefix):
+            with db.transaction():
+                hook(reference)
 
 
 def worker_name() -> str:
@@ -44,6 +59,8 @@ def deliver(message: services.ClaimedMessage, worker: str) -> bool:
         retry_at = services.record_failure(
             message, worker, f"{type(error).__name__}: {error}", permanent=permanent
         )
+        if permanent:
+            _run_refusal_hooks(message.reference)
         outcome = f"retry at {retry_at.isoformat()}" if retry_at else "failed for good"
         log.warning(
             "outbox message %s (%s) attempt %s: %s; %s",

@@ -109,6 +109,7 @@ def upgrade() -> None:
         sa.Column("confirmed_at", api.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("unsubscribed_at", api.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("erased_at", api.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_signup_at", api.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("token_key", sa.String(length=40), nullable=True),
         sa.Column("created_at", api.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", api.core.db.UTCDateTime(timezone=True), nullable=False),
