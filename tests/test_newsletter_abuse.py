@@ -73,7 +73,8 @@ def test_invalid_requests_do_not_use_up_the_address_limit(client, newsletter):
     assert client.post(SIGNUP, json=signup_body("typo@example.com")).status_code == 202
 
 
-def test_limits_are_configurable(make_app, newsletter):
+def test_limits_are_configurable(make_app, newsletter, client):
+    session_client = client
     app = make_app(
         NEWSLETTER_SIGNUP_LIMIT_PER_IP="2 per minute", NEWSLETTER_SIGNUP_LIMIT_PER_EMAIL="1/day"
     )
@@ -84,6 +85,11 @@ def test_limits_are_configurable(make_app, newsletter):
     disabled = make_app(RATELIMIT_ENABLED=False).test_client()
     for _ in range(12):
         assert disabled.post(SIGNUP, json=signup_body("c3@example.com")).status_code == 202
+    # Settings belong to each app: the other apps keep their own limits and storage.
+    _assert_429(client.post(SIGNUP, json=signup_body("c4@example.com")))
+    for _ in range(3):
+        assert session_client.post(SIGNUP, json=signup_body("c5@example.com")).status_code == 202
+    _assert_429(session_client.post(SIGNUP, json=signup_body("c5@example.com")))
 
 
 def test_redis_storage_is_shared_and_cleaned_up(make_app, newsletter):
