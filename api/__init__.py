@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
+import time
 from typing import Any
 
 from flask import Flask
@@ -20,15 +22,22 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if not app.config["DATABASE_URL"]:
         os.makedirs(app.instance_path, exist_ok=True)
         app.config["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path, "careleaf.db")
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret_key(app)
     logging.basicConfig(level=app.config["LOG_LEVEL"])
+    if app.config["PROXY_FIX_X_FOR"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"])  # type: ignore[method-assign]
 
     from api import cli, docs
     from api.core import errors, query_args, transactions
-    from api.extensions import api, db
+    from api.extensions import api, db, limiter
 
     db.init_app(app)
     api.init_app(app)
     errors.init_app(app)
+    limiter.init_app(app)
     query_args.init_app(app)
     transactions.init_app(app)
     docs.init_app(app)
@@ -37,14 +46,53 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+def _instance_secret_key(app: Flask) -> str:
+    """A random key kept in the instance folder: stable across restarts and local workers.
+
+    Production sets SECRET_KEY; this keeps `make run` (several gunicorn workers) consistent.
+    """
+    os.makedirs(app.instance_path, exist_ok=True)
+    path = os.path.join(app.instance_path, "secret_key")
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _read_secret_key(path)
+    with os.fdopen(descriptor, "w", encoding="ascii") as created:
+        key = secrets.token_hex(32)
+        created.write(key)
+    return key
+
+
+def _read_secret_key(path: str) -> str:
+    for _ in range(50):  # another process may have created the file and be writing it
+        with open(path, encoding="ascii") as existing:
+            key = existing.read().strip()
+        if key:
+            return key
+        time.sleep(0.02)
+    raise RuntimeError(f"{path} is empty; delete it or set SECRET_KEY")
+
+
 def _register_blueprints(api: Any) -> None:
     from api.articles.routes import blp as articles
     from api.authors.routes import blp as authors
     from api.health.routes import blp as health
     from api.links.routes import blp as links
+    from api.newsletter.routes import blp as newsletter
+    from api.outbox.routes import blp as outbox
     from api.related.routes import blp as related
     from api.taxonomy.routes import blp as taxonomy
     from api.topics.routes import blp as topics
 
-    for blueprint in (articles, authors, topics, health, links, related, taxonomy):
+    for blueprint in (
+        articles,
+        authors,
+        topics,
+        health,
+        links,
+        related,
+        taxonomy,
+        newsletter,
+        outbox,
+    ):
         api.register_blueprint(blueprint)

@@ -32,6 +32,71 @@ def from_environment() -> dict[str, Any]:
         "READING_WORDS_PER_MINUTE": _int("READING_WORDS_PER_MINUTE", 200),
         "REVIEW_INTERVAL_DAYS": _int("REVIEW_INTERVAL_DAYS", 365),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
+        # None means "a random key kept in the instance folder", resolved in create_app.
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or None,
+        "PROXY_FIX_X_FOR": _int("PROXY_FIX_X_FOR", 0),
+        **_mail_settings(),
+        **_outbox_settings(),
+        **_newsletter_settings(),
+    }
+
+
+def _mail_settings() -> dict[str, Any]:
+    return {
+        # Unset: the dev mailer writes each mail (recipient included) to the log instead.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
+        "MAIL_PORT": _int("MAIL_PORT", 25),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
+        "MAIL_USE_SSL": _bool("MAIL_USE_SSL", False),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": os.environ.get(
+            "MAIL_DEFAULT_SENDER", "Careleaf <newsletter@clinic.example>"
+        ),
+        "MAIL_TIMEOUT": _int("MAIL_TIMEOUT", 10),
+    }
+
+
+def _outbox_settings() -> dict[str, Any]:
+    return {
+        "OUTBOX_MAX_ATTEMPTS": _int("OUTBOX_MAX_ATTEMPTS", 8),
+        "OUTBOX_BACKOFF_SECONDS": _int("OUTBOX_BACKOFF_SECONDS", 30),
+        "OUTBOX_BACKOFF_MAX_SECONDS": _int("OUTBOX_BACKOFF_MAX_SECONDS", 6 * 3600),
+        "OUTBOX_LEASE_SECONDS": _int("OUTBOX_LEASE_SECONDS", 300),
+        "OUTBOX_BATCH_SIZE": _int("OUTBOX_BATCH_SIZE", 20),
+        "OUTBOX_POLL_SECONDS": _int("OUTBOX_POLL_SECONDS", 5),
+    }
+
+
+def _newsletter_settings() -> dict[str, Any]:
+    env = os.environ.get
+    return {
+        "NEWSLETTER_CONFIRM_URL_TEMPLATE": env(
+            "NEWSLETTER_CONFIRM_URL_TEMPLATE",
+            "https://clinic.example/newsletter/confirm?token={token}",
+        ),
+        "NEWSLETTER_PREFERENCES_URL_TEMPLATE": env(
+            "NEWSLETTER_PREFERENCES_URL_TEMPLATE",
+            "https://clinic.example/newsletter/preferences?token={token}",
+        ),
+        "NEWSLETTER_UNSUBSCRIBE_MAILTO": env("NEWSLETTER_UNSUBSCRIBE_MAILTO") or None,
+        "NEWSLETTER_DEFAULT": env("NEWSLETTER_DEFAULT") or None,
+        "NEWSLETTER_CONFIRM_TTL_HOURS": _int("NEWSLETTER_CONFIRM_TTL_HOURS", 48),
+        "NEWSLETTER_RESEND_INTERVAL_SECONDS": _int("NEWSLETTER_RESEND_INTERVAL_SECONDS", 120),
+        "NEWSLETTER_CONSENT_TEXT": env(
+            "NEWSLETTER_CONSENT_TEXT",
+            "I agree to receive the clinic's newsletter by email. I can unsubscribe at any "
+            "time with the link in every email.",
+        ),
+        "NEWSLETTER_CONSENT_VERSION": env("NEWSLETTER_CONSENT_VERSION", "2026-01"),
+        "NEWSLETTER_MAX_BODY_BYTES": _int("NEWSLETTER_MAX_BODY_BYTES", 8 * 1024),
+        "NEWSLETTER_SIGNUP_LIMIT_PER_IP": env(
+            "NEWSLETTER_SIGNUP_LIMIT_PER_IP", "10 per minute; 100 per day"
+        ),
+        "NEWSLETTER_SIGNUP_LIMIT_PER_EMAIL": env("NEWSLETTER_SIGNUP_LIMIT_PER_EMAIL", "3 per hour"),
+        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_KEY_PREFIX": env("RATELIMIT_KEY_PREFIX", "careleaf"),
     }
 
 

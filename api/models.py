@@ -4,6 +4,8 @@ from api.articles.models import Article, ArticleTopic
 from api.authors.models import Author
 from api.core.db import Base
 from api.links.models import ArticleLink
+from api.newsletter.models import Newsletter, Subscription
+from api.outbox.models import OutboxMessage
 from api.taxonomy.models import TopicRelation
 from api.topics.models import Topic
 from api.users.models import ApiToken, User
@@ -15,6 +17,9 @@ __all__ = [
     "ArticleTopic",
     "Author",
     "Base",
+    "Newsletter",
+    "OutboxMessage",
+    "Subscription",
     "Topic",
     "TopicRelation",
     "User",

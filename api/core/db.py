@@ -142,6 +142,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Zero deleted content on disk: erased personal data must not linger in free pages.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 

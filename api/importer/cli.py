@@ -7,6 +7,7 @@ from flask import current_app
 
 from api.importer.frontmatter import FrontMatterError
 from api.importer.services import import_articles, load_seed
+from api.newsletter.seed import seed_newsletters
 
 SEED_DIRECTORY = Path(__file__).resolve().parents[2] / "seed"
 
@@ -34,12 +35,14 @@ def seed_command(directory: Path) -> None:
     """Load the demo content of seed/ (idempotent)."""
     try:
         results = load_seed(directory)
-    except FrontMatterError as error:
+        newsletters = seed_newsletters(directory / "newsletters.yaml")
+    except (FrontMatterError, ValueError) as error:
         raise click.ClickException(str(error)) from None
     failed = [result for result in results if not result.ok]
     for result in failed:
         click.echo(f"error {result.path}: {result.error}", err=True)
     click.echo(f"seeded {len(results) - len(failed)} articles from {directory} into {_store()}")
+    click.echo(f"seeded {newsletters} newsletters")
     if failed:
         raise SystemExit(1)
 

@@ -1,0 +1,1 @@
+"""Newsletter signups: double opt-in, unsubscribe, consent evidence, staff export and erasure."""

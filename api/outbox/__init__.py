@@ -1,0 +1,1 @@
+"""A transactional outbox: messages written with the business change, delivered by a worker."""

@@ -1,0 +1,193 @@
+"""Writing messages to the outbox, claiming them without double sends, and recording outcomes.
+
+Claiming is safe with several workers: on PostgreSQL the due rows are locked with
+`FOR UPDATE SKIP LOCKED` (workers never wait on each other); on every store the claim itself is
+a conditional UPDATE that only succeeds for rows still due, which is what protects SQLite.
+A claim is a lease: a worker that dies mid-delivery leaves the row to be claimed again once
+`claimed_until` passes (at-least-once delivery for crashes, never two concurrent sends).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import ColumnElement, Select, and_, delete, or_, select, update
+
+from api.core import clock
+from api.core.errors import Problem
+from api.extensions import db
+from api.outbox.models import OutboxMessage, OutboxStatus
+
+_EMAIL_LIKE = re.compile(r"[^\s<>@'\"]+@[^\s<>@'\"]+")
+MAX_ERROR_LENGTH = 1000
+CLAIM_ROUNDS = 5
+
+
+@dataclass(frozen=True)
+class ClaimedMessage:
+    id: int
+    kind: str
+    payload: dict[str, Any]
+    attempts: int
+    max_attempts: int
+    reference: str | None
+
+
+def enqueue(kind: str, payload: dict[str, Any], *, reference: str | None = None) -> OutboxMessage:
+    """Add a message to the current transaction: it exists only if the transaction commits."""
+    message = OutboxMessage(
+        kind=kind,
+        payload=payload,
+        reference=reference,
+        status=OutboxStatus.PENDING,
+        max_attempts=current_app.config["OUTBOX_MAX_ATTEMPTS"],
+        next_attempt_at=clock.now(),
+    )
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
+def _due(now: dt.datetime) -> ColumnElement[bool]:
+    return or_(
+        and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now),
+        and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_until < now),
+    )
+
+
+def claim_due(worker: str, limit: int) -> list[ClaimedMessage]:
+    """Claim up to `limit` due messages for `worker`, committed before any delivery starts."""
+    for _ in range(CLAIM_ROUNDS):
+        candidates = _due_ids(limit)
+        if not candidates:
+            db.session.rollback()  # an idle worker holds no transaction open
+            return []
+        claimed = _claim(worker, candidates)
+        if claimed:
+            return claimed
+        # SQLite only: another worker claimed these rows between our read and our update.
+    return []
+
+
+def _due_ids(limit: int) -> list[int]:
+    query = (
+        select(OutboxMessage.id)
+        .where(_due(clock.now()))
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Locks held until _claim commits; other workers skip these rows instead of waiting.
+        query = query.with_for_update(skip_locked=True)
+    return list(db.session.scalars(query))
+
+
+def _claim(worker: str, ids: list[int]) -> list[ClaimedMessage]:
+    now = clock.now()
+    lease = dt.timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
+    with db.transaction() as session:
+        rows = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids), _due(now))
+            .values(
+                status=OutboxStatus.SENDING,
+                claimed_by=worker,
+                claimed_until=now + lease,
+                attempts=OutboxMessage.attempts + 1,
+                updated_at=now,
+            )
+            .returning(
+                OutboxMessage.id,
+                OutboxMessage.kind,
+                OutboxMessage.payload,
+                OutboxMessage.attempts,
+                OutboxMessage.max_attempts,
+                OutboxMessage.reference,
+            )
+            .execution_options(synchronize_session=False)
+        ).all()
+    return sorted((ClaimedMessage(*row) for row in rows), key=lambda message: message.id)
+
+
+def _finish(message: ClaimedMessage, worker: str, **values: Any) -> None:
+    # Only the worker holding the claim may settle it (a lapsed lease may have moved it on).
+    with db.transaction() as session:
+        session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == message.id,
+                OutboxMessage.claimed_by == worker,
+                OutboxMessage.status == OutboxStatus.SENDING,
+            )
+            .values(claimed_by=None, claimed_until=None, updated_at=clock.now(), **values)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def record_sent(message: ClaimedMessage, worker: str) -> None:
+    _finish(message, worker, status=OutboxStatus.SENT, sent_at=clock.now(), last_error=None)
+
+
+def record_failure(
+    message: ClaimedMessage, worker: str, error: str, *, permanent: bool
+) -> dt.datetime | None:
+    """Schedule the next attempt (exponential backoff), or fail for good; returns when."""
+    error = redact(error)
+    if permanent or message.attempts >= message.max_attempts:
+        _finish(message, worker, status=OutboxStatus.FAILED, last_error=error)
+        return None
+    retry_at = clock.now() + backoff(message.attempts)
+    _finish(
+        message, worker, status=OutboxStatus.PENDING, next_attempt_at=retry_at, last_error=error
+    )
+    return retry_at
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """Delay after the `attempts`-th failed attempt: base, 2x base, 4x base... capped."""
+    config = current_app.config
+    seconds = config["OUTBOX_BACKOFF_SECONDS"] * 2 ** max(attempts - 1, 0)
+    return dt.timedelta(seconds=min(seconds, config["OUTBOX_BACKOFF_MAX_SECONDS"]))
+
+
+def redact(text: str) -> str:
+    """Error text fit for logs and staff: no email addresses, bounded length."""
+    return _EMAIL_LIKE.sub("<redacted>", text)[:MAX_ERROR_LENGTH]
+
+
+def messages_query(status: OutboxStatus | None = None, kind: str | None = None) -> Select[Any]:
+    """Outbox messages for staff, newest first, optionally by status and kind."""
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    if status is not None:
+        query = query.where(OutboxMessage.status == status)
+    if kind is not None:
+        query = query.where(OutboxMessage.kind == kind)
+    return query
+
+
+def retry(message_id: int) -> OutboxMessage:
+    """Put a failed message back in the queue with a fresh set of attempts."""
+    message = db.session.get(OutboxMessage, message_id, with_for_update=True)
+    if message is None:
+        raise Problem(404, "No outbox message has this id.")
+    if message.status is not OutboxStatus.FAILED:
+        raise Problem(409, "Only failed messages can be retried.")
+    message.status = OutboxStatus.PENDING
+    message.attempts = 0
+    message.next_attempt_at = clock.now()
+    db.session.flush()
+    return message
+
+
+def delete_for_reference(reference: str) -> int:
+    """Remove every message about `reference` (erasure): recipients and bodies go with them."""
+    result = db.session.execute(
+        delete(OutboxMessage)
+        .where(OutboxMessage.reference == reference)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
