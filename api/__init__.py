@@ -39,9 +39,24 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _register_blueprints(api: Any) -> None:
     from api.articles.routes import blp as articles
+    from api.audit.routes import blp as audit
     from api.authors.routes import blp as authors
     from api.health.routes import blp as health
+    from api.review.routes import blp as review_queue
+    from api.revisions.routes import blp as revisions
     from api.topics.routes import blp as topics
+    from api.users.routes import blp as users
+    from api.users.token_routes import blp as tokens
 
-    for blueprint in (articles, authors, topics, health):
+    for blueprint in (
+        articles,
+        authors,
+        topics,
+        health,
+        revisions,
+        review_queue,
+        users,
+        tokens,
+        audit,
+    ):
         api.register_blueprint(blueprint)

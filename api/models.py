@@ -1,9 +1,22 @@
 """Every model module, imported so that `Base.metadata` knows all tables (Alembic, tests)."""
 
-from api.articles.models import Article, ArticleTopic
+from api.articles.models import Article, ArticleSlugRedirect, ArticleTopic
+from api.audit.models import AuditEntry
 from api.authors.models import Author
 from api.core.db import Base
+from api.revisions.models import ArticleRevision
 from api.topics.models import Topic
 from api.users.models import ApiToken, User
 
-__all__ = ["ApiToken", "Article", "ArticleTopic", "Author", "Base", "Topic", "User"]
+__all__ = [
+    "ApiToken",
+    "Article",
+    "ArticleRevision",
+    "ArticleSlugRedirect",
+    "ArticleTopic",
+    "AuditEntry",
+    "Author",
+    "Base",
+    "Topic",
+    "User",
+]

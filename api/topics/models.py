@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.core.db import Base, JSONDocument, TimestampMixin, int_pk, slug_str
@@ -24,6 +24,8 @@ class Topic(TimestampMixin, Base):
     )
     position: Mapped[int] = mapped_column(default=0)
     synonyms: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
+    # Bumped by every UPDATE: ETags derive from it and concurrent writers cannot both win.
+    version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
 
     parent: Mapped[Topic | None] = relationship(
         remote_side="Topic.id", back_populates="children", lazy="raise"
@@ -31,6 +33,8 @@ class Topic(TimestampMixin, Base):
     children: Mapped[list[Topic]] = relationship(
         back_populates="parent", order_by="(Topic.position, Topic.name)", lazy="raise"
     )
+
+    __mapper_args__ = {"version_id_col": version}
 
     def __repr__(self) -> str:
         return f"<Topic {self.slug}>"
