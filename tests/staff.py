@@ -107,3 +107,26 @@ def writer(make_staff: Any) -> Staff:
 @pytest.fixture
 def reviewer(make_staff: Any) -> Staff:
     return make_staff("reviewer", name="Dr Rivera", credentials="MD, FACP")
+
+
+def problem(response: Any, status: int) -> dict[str, Any]:
+    """Assert a problem+json response with this status; return its body."""
+    assert response.status_code == status, (response.status_code, response.get_data(as_text=True))
+    assert response.mimetype == "application/problem+json"
+    body = response.get_json(force=True)
+    assert body["status"] == status
+    return body
+
+
+def new_article(author: str = "jane-doe", **fields: Any) -> dict[str, Any]:
+    """A valid POST /api/v1/articles body."""
+    number = next(_numbers)
+    return {
+        "slug": f"new-article-{number}",
+        "title": f"New article {number}",
+        "summary": "What it is about.",
+        "author": author,
+        "topics": [],
+        "body_markdown": "First paragraph.\n\n## A part\n\nMore text.\n",
+        **fields,
+    }

@@ -56,7 +56,7 @@ def create_user(actor: User | None, data: dict[str, Any]) -> User:
     """A new staff user; the email is trimmed and lowercased."""
     data = {**data, "email": normalize_email(data["email"])}
     _email_is_free(data["email"])
-    user = User(is_active=True, **data)
+    user = User(**{"is_active": True, **data})
     db.session.add(user)
     db.session.flush()
     record(actor, "user.create", "user", user.id, label=user.name, changes=_public(data))
