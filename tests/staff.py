@@ -109,6 +109,12 @@ def reviewer(make_staff: Any) -> Staff:
     return make_staff("reviewer", name="Dr Rivera", credentials="MD, FACP")
 
 
+def query_store(app: Flask, statement: Any) -> list[Any]:
+    """Run a SELECT in a context of its own (a long-lived one would be shared by requests)."""
+    with app.app_context():
+        return list(db.session.scalars(statement))
+
+
 def problem(response: Any, status: int) -> dict[str, Any]:
     """Assert a problem+json response with this status; return its body."""
     assert response.status_code == status, (response.status_code, response.get_data(as_text=True))

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import marshmallow as ma
 
 from api.core.smorest import Schema
@@ -23,6 +25,13 @@ class UserSchema(Schema):
     )
     created_at = ma.fields.AwareDateTime(dump_only=True)
     updated_at = ma.fields.AwareDateTime(dump_only=True)
+
+    @ma.pre_load
+    def normalize_email(self, data: Any, **_kwargs: Any) -> Any:
+        """Emails are trimmed and lowercased before they are validated."""
+        if isinstance(data, dict) and isinstance(data.get("email"), str):
+            data = {**data, "email": data["email"].strip().lower()}
+        return data
 
 
 class TokenSchema(Schema):
