@@ -60,7 +60,7 @@ def test_create_returns_the_staff_view_with_etag_and_location(editor, library, c
 )
 def test_read_only_fields_are_422_naming_them(editor, library, field, value):
     body = problem(editor.post("/api/v1/articles", new_article(**{field: value})), 422)
-    assert field in body["errors"] and field in body["detail"]
+    assert body["errors"] == {field: ["Read-only field."]} and field in body["detail"]
     editor.post("/api/v1/articles", new_article(slug="exists"))
     url = "/api/v1/articles/exists"
     body = problem(editor.patch(url, {field: value}, if_match=editor.etag(url)), 422)

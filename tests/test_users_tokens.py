@@ -131,3 +131,18 @@ def test_cli_creates_users_and_tokens_and_never_lists_tokens(runner, client, app
     missing = runner.invoke(args=["tokens", "create", "--user", "nobody@x.example", "--name", "x"])
     assert missing.exit_code != 0 and "Unknown user" in missing.output
     assert runner.invoke(args=["tokens", "revoke", "999"]).exit_code != 0
+
+
+def test_user_and_token_lists_cost_a_constant_number_of_statements(
+    admin, make_staff, count_queries
+):
+    admin.get("/api/v1/users/me")
+    for url in ("/api/v1/users?page_size=100", "/api/v1/tokens?page_size=100"):
+        counts = []
+        for batch in (2, 12):
+            for _ in range(batch):
+                make_staff("writer")
+            with count_queries() as counter:
+                assert admin.get(url).status_code == 200
+            counts.append(counter.count)
+        assert counts[0] == counts[1] <= 3, (url, counts)

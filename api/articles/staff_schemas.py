@@ -41,7 +41,7 @@ class StaffArticleSchema(ArticleSchema):
     )
 
 
-class ArticleWriteSchema(ArticleSchema):
+class ArticleWriteSchema(StaffArticleSchema):
     """An article as staff write it: the author and topics by slug, plus a revision comment."""
 
     author = ma.fields.String(required=True, validate=SLUG, metadata={"example": "jane-doe"})
