@@ -95,8 +95,11 @@ def test_non_json_malformed_and_oversized_bodies(editor, library, make_app):
         data="slug=x",
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
-    problem(response, 415)
+    assert problem(response, 415)
+    assert response.headers["Accept-Post"] == "application/json"
     problem(editor.post("/api/v1/articles", data="x", headers={"Content-Type": "text/plain"}), 415)
+    response = editor.patch("/api/v1/articles/x", data="x", headers={"Content-Type": "text/plain"})
+    assert problem(response, 415) and response.headers["Accept-Patch"] == "application/json"
     response = editor.post(
         "/api/v1/articles", data="{not json", headers={"Content-Type": "application/json"}
     )

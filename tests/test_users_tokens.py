@@ -50,7 +50,8 @@ def test_tokens_are_shown_once_and_stored_hashed(admin, client, app):
     assert admin.delete(f"/api/v1/tokens/{listed[0]['id']}").status_code == 204
     assert admin.delete(f"/api/v1/tokens/{listed[0]['id']}").status_code == 204  # idempotent
     problem(client.get("/api/v1/users/me", headers=headers), 401)
-    problem(admin.post("/api/v1/tokens", {"user_id": 999, "name": "x"}), 404)
+    body = problem(admin.post("/api/v1/tokens", {"user_id": 999, "name": "x"}), 422)
+    assert body["errors"] == {"user_id": ["Unknown user."]}
     body = problem(
         admin.post(
             "/api/v1/tokens",
@@ -124,7 +125,18 @@ def test_cli_creates_users_and_tokens_and_never_lists_tokens(runner, client, app
     listed = runner.invoke(args=["tokens", "list", "--user", "ada@clinic.example"])
     assert listed.exit_code == 0
     assert "laptop" in listed.output and "ci" in listed.output and "clf_" not in listed.output
-    token_id = next(line.split("\t")[0] for line in listed.output.splitlines() if "laptop" in line)
+    lines = listed.output.splitlines()
+    assert lines[0].split("\t") == [
+        "id",
+        "user_id",
+        "user",
+        "name",
+        "created",
+        "last_used",
+        "expires",
+        "state",
+    ]
+    token_id = next(line.split("\t")[0] for line in lines if "laptop" in line)
     assert runner.invoke(args=["tokens", "revoke", token_id]).exit_code == 0
     assert "revoked" in runner.invoke(args=["tokens", "list"]).output
     problem(client.get("/api/v1/users", headers=headers), 401)

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from typing import Any, Protocol
 
 from flask import request
+from sqlalchemy import delete
 from sqlalchemy.orm.exc import StaleDataError
 
 from api.core.errors import Problem
@@ -35,7 +36,9 @@ def require_json_body() -> None:
         raise Problem(
             415,
             "Send the request body as JSON with 'Content-Type: application/json'.",
-            headers={"Accept-Patch": "application/json"},
+            headers={
+                "Accept-Patch" if request.method == "PATCH" else "Accept-Post": "application/json"
+            },
         )
 
 
@@ -97,8 +100,6 @@ def flush_versioned(kind: str, *, status: int = 412) -> None:
 def delete_versioned(kind: str, obj: Versioned) -> None:
     """DELETE the row only if it still has the version that was checked (412 otherwise);
     the store's ON DELETE rules take care of dependent rows."""
-    from sqlalchemy import delete
-
     model = type(obj)
     result = db.session.execute(
         delete(model).where(model.id == obj.id, model.version == obj.version),  # type: ignore[attr-defined]

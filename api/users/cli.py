@@ -64,15 +64,19 @@ def create_token_command(email: str, name: str, expires_in_days: int | None) -> 
     click.echo(plain)
 
 
+LIST_COLUMNS = ("id", "user_id", "user", "name", "created", "last_used", "expires", "state")
+
+
 @tokens_cli.command("list")
 @click.option("--user", "email", default=None, help="Only this user's tokens")
 def list_tokens_command(email: str | None) -> None:
-    """List tokens: id, user id, name, created, last used, expiry, state. Never the tokens."""
+    """List tokens (tab-separated, with a header); never the tokens themselves."""
     try:
         user_id = services.user_by_email(email).id if email else None
     except Problem as problem:
         _fail(problem)
     now = clock.now()
+    click.echo("\t".join(LIST_COLUMNS))
     for token in db.session.scalars(services.tokens_query(user_id)):
         state = "revoked" if token.revoked_at else "active"
         if state == "active" and token.expires_at is not None and token.expires_at <= now:
@@ -83,6 +87,7 @@ def list_tokens_command(email: str | None) -> None:
                 for value in (
                     token.id,
                     token.user_id,
+                    token.user.name,
                     token.name,
                     token.created_at.isoformat(),
                     token.last_used_at.isoformat() if token.last_used_at else "-",

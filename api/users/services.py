@@ -33,6 +33,14 @@ def user_or_404(user_id: int) -> User:
     return user
 
 
+def user_for_field(user_id: int, field: str) -> User:
+    """The user a request body refers to; an unknown id is a 422 naming `field`."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise Problem(422, f"No user has the id {user_id}.", errors={field: ["Unknown user."]})
+    return user
+
+
 def user_by_email(email: str, *, field: str = "user") -> User:
     user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
     if user is None:

@@ -31,7 +31,7 @@ class Tokens(MethodView):
     @blp.response(201, NewTokenSchema)
     def post(self, data: dict[str, Any]) -> Any:
         """Create a token for a user; the response is the only time it is shown"""
-        user = services.user_or_404(data["user_id"])
+        user = services.user_for_field(data["user_id"], "user_id")
         token, plain = services.create_token(
             current_user(), user, data["name"], expires_at=data["expires_at"]
         )
