@@ -230,3 +230,14 @@ def test_staff_list_statement_count_is_constant(editor, make, library, count_que
         assert response.status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1] <= 4, counts
+
+
+def test_staff_lists_put_unpublished_articles_first_on_every_store(editor, make, library):
+    make.article(slug="older", author="jane-doe")
+    make.article(
+        slug="unscheduled", author="jane-doe", status=ArticleStatus.DRAFT, published_at=None
+    )
+    newest_first = [a["slug"] for a in editor.get("/api/v1/articles").get_json()]
+    assert newest_first == ["unscheduled", "older"]
+    oldest_first = [a["slug"] for a in editor.get("/api/v1/articles?sort=published_at").get_json()]
+    assert oldest_first == ["older", "unscheduled"]

@@ -19,14 +19,25 @@ STAFF_DETAIL_OPTIONS = (
 )
 
 
+# Unpublished articles have no published_at: they count as the newest, on every store
+# (PostgreSQL and SQLite would otherwise put NULLs at opposite ends).
+STAFF_SORTS = {
+    "-published_at": (Article.published_at.desc().nulls_first(), Article.id.desc()),
+    "published_at": (Article.published_at.asc().nulls_last(), Article.id.asc()),
+}
+
+
 def staff_summaries(
-    *, status: list[ArticleStatus] | None = None, **filters: str
+    *, status: list[ArticleStatus] | None = None, sort: str = "-published_at", **filters: str
 ) -> Select[tuple[Article]]:
     """Summaries of articles in any status (or the given ones), filtered like the public list."""
     query = select(Article)
     if status:
         query = query.where(Article.status.in_(status))
-    return filtered_summaries(query, **filters)
+    query = filtered_summaries(query, sort=sort, **filters)
+    if sort in STAFF_SORTS:
+        query = query.order_by(None).order_by(*STAFF_SORTS[sort])
+    return query
 
 
 def staff_article(slug: str, *, lock: bool = False) -> Article | None:
