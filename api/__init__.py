@@ -75,14 +75,19 @@ def _read_secret_key(path: str) -> str:
 
 def _register_blueprints(api: Any) -> None:
     from api.articles.routes import blp as articles
+    from api.audit.routes import blp as audit
     from api.authors.routes import blp as authors
     from api.health.routes import blp as health
     from api.links.routes import blp as links
     from api.newsletter.routes import blp as newsletter
     from api.outbox.routes import blp as outbox
     from api.related.routes import blp as related
+    from api.review.routes import blp as review_queue
+    from api.revisions.routes import blp as revisions
     from api.taxonomy.routes import blp as taxonomy
     from api.topics.routes import blp as topics
+    from api.users.routes import blp as users
+    from api.users.token_routes import blp as tokens
 
     for blueprint in (
         articles,
@@ -94,5 +99,10 @@ def _register_blueprints(api: Any) -> None:
         taxonomy,
         newsletter,
         outbox,
+        revisions,
+        review_queue,
+        users,
+        tokens,
+        audit,
     ):
         api.register_blueprint(blueprint)

@@ -1,11 +1,13 @@
 """Every model module, imported so that `Base.metadata` knows all tables (Alembic, tests)."""
 
-from api.articles.models import Article, ArticleTopic
+from api.articles.models import Article, ArticleSlugRedirect, ArticleTopic
+from api.audit.models import AuditEntry
 from api.authors.models import Author
 from api.core.db import Base
 from api.links.models import ArticleLink
 from api.newsletter.models import Newsletter, Subscription
 from api.outbox.models import OutboxMessage
+from api.revisions.models import ArticleRevision
 from api.taxonomy.models import TopicRelation
 from api.topics.models import Topic
 from api.users.models import ApiToken, User
@@ -14,7 +16,10 @@ __all__ = [
     "ApiToken",
     "Article",
     "ArticleLink",
+    "ArticleRevision",
+    "ArticleSlugRedirect",
     "ArticleTopic",
+    "AuditEntry",
     "Author",
     "Base",
     "Newsletter",

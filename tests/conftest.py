@@ -26,7 +26,7 @@ from api.core.db import make_engine
 from api.models import Base
 
 ROOT = Path(__file__).resolve().parents[1]
-pytest_plugins = ["tests.factories", "tests.newsletter_support"]
+pytest_plugins = ["tests.factories", "tests.newsletter_support", "tests.staff"]
 
 
 def alembic_config(url: str) -> Config:

@@ -120,7 +120,7 @@ def staff_headers(app: Flask, role: Role = Role.ADMIN) -> dict[str, str]:
 
 
 @pytest.fixture
-def admin(app: Flask) -> dict[str, str]:
+def admin_headers(app: Flask) -> dict[str, str]:
     return staff_headers(app)
 
 

@@ -82,14 +82,14 @@ def test_list_filters_by_status_newsletter_topic_and_address(
 
 
 def test_export_streams_csv_with_consent_and_no_formulas(
-    client, app, newsletter, monkeypatch, admin
+    client, app, newsletter, monkeypatch, admin_headers
 ):
     monkeypatch.setattr(export, "BATCH_SIZE", 2)  # several batches
     for number in range(5):
         _signup(
             client, f"e{number}@example.com", source="=HYPERLINK(evil)" if number == 0 else "site"
         )
-    response = client.get(f"{SUBSCRIBERS}/export", headers=admin)
+    response = client.get(f"{SUBSCRIBERS}/export", headers=admin_headers)
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert response.is_streamed
@@ -100,7 +100,7 @@ def test_export_streams_csv_with_consent_and_no_formulas(
     for row in rows:
         assert row["consent_text"] == app.config["NEWSLETTER_CONSENT_TEXT"]
         assert row["consent_version"] and row["consented_at"] and len(row["ip_hash"]) == 64
-    filtered = client.get(f"{SUBSCRIBERS}/export?status=active", headers=admin)
+    filtered = client.get(f"{SUBSCRIBERS}/export?status=active", headers=admin_headers)
     assert filtered.get_data(as_text=True).count("\n") == 1  # the header only
 
 
@@ -127,7 +127,9 @@ def _store_text(app):
     return "\n".join(values).lower()
 
 
-def test_erasure_leaves_no_trace_of_the_address(mail_app, smtp_server, newsletter, make, admin):
+def test_erasure_leaves_no_trace_of_the_address(
+    mail_app, smtp_server, newsletter, make, admin_headers
+):
     make.topic(slug="sleep")
     client = mail_app.test_client()
     _signup(client, "Erase.Me@Example.com", topics=["sleep"], source="kiosk")
@@ -136,34 +138,40 @@ def test_erasure_leaves_no_trace_of_the_address(mail_app, smtp_server, newslette
     _signup(client, "erase.me@example.com")  # active: nothing new queued
     _signup(client, "keep@example.com")
     assert "erase.me@example.com" in _store_text(mail_app)
-    rows = client.get(SUBSCRIBERS, query_string={"email": "erase.me@example.com"}, headers=admin)
+    rows = client.get(
+        SUBSCRIBERS, query_string={"email": "erase.me@example.com"}, headers=admin_headers
+    )
     [subscriber] = rows.get_json()
 
-    response = client.delete(f"{SUBSCRIBERS}/{subscriber['id']}", headers=admin)
+    response = client.delete(f"{SUBSCRIBERS}/{subscriber['id']}", headers=admin_headers)
     assert response.status_code == 204
     assert "erase.me" not in _store_text(mail_app)
     assert "keep@example.com" in _store_text(mail_app)
 
     [tombstone] = client.get(
-        SUBSCRIBERS, query_string={"status": "erased"}, headers=admin
+        SUBSCRIBERS, query_string={"status": "erased"}, headers=admin_headers
     ).get_json()
     assert tombstone["id"] == subscriber["id"] and tombstone["email"] is None
     assert tombstone["erased_at"] and tombstone["consented_at"] and tombstone["topics"] == []
     assert tombstone["ip_hash"] is None and tombstone["user_agent"] is None
-    listed = client.get(SUBSCRIBERS, headers=admin).get_json()
+    listed = client.get(SUBSCRIBERS, headers=admin_headers).get_json()
     assert [row["email"] for row in listed] == ["keep@example.com"]
     # Erasing again is harmless; an unknown id is a 404; the address may sign up anew.
-    assert client.delete(f"{SUBSCRIBERS}/{subscriber['id']}", headers=admin).status_code == 204
-    assert client.delete(f"{SUBSCRIBERS}/9999", headers=admin).status_code == 404
+    assert (
+        client.delete(f"{SUBSCRIBERS}/{subscriber['id']}", headers=admin_headers).status_code == 204
+    )
+    assert client.delete(f"{SUBSCRIBERS}/9999", headers=admin_headers).status_code == 404
     _signup(client, "erase.me@example.com")
-    assert client.get(SUBSCRIBERS, query_string={"status": "pending"}, headers=admin).get_json()
+    assert client.get(
+        SUBSCRIBERS, query_string={"status": "pending"}, headers=admin_headers
+    ).get_json()
     # The erased subscriber's old links are dead.
     first = smtp_server.messages[0]
     assert client.post(CONFIRM, json={"token": link_token(first)}).status_code == 400
 
 
 def test_stats_count_by_status_newsletter_and_day(
-    mail_app, smtp_server, newsletter, frozen_clock, admin
+    mail_app, smtp_server, newsletter, frozen_clock, admin_headers
 ):
     client = mail_app.test_client()
     _signup(client, "s1@example.com")
@@ -171,7 +179,9 @@ def test_stats_count_by_status_newsletter_and_day(
     frozen_clock.advance(days=1)
     _signup(client, "s2@example.com")
     _signup(client, "s3@example.com")
-    response = client.get("/api/v1/newsletter/stats", query_string={"days": 3}, headers=admin)
+    response = client.get(
+        "/api/v1/newsletter/stats", query_string={"days": 3}, headers=admin_headers
+    )
     assert response.status_code == 200
     stats = response.get_json()
     assert stats["by_status"] == {
@@ -189,7 +199,7 @@ def test_stats_count_by_status_newsletter_and_day(
         {"date": "2026-01-16", "count": 2},
     ]
     assert stats["outbox"] == {"sent": 1, "pending": 2}
-    bad = client.get("/api/v1/newsletter/stats", query_string={"days": 0}, headers=admin)
+    bad = client.get("/api/v1/newsletter/stats", query_string={"days": 0}, headers=admin_headers)
     assert bad.status_code == 422
 
 
@@ -202,7 +212,9 @@ def test_seed_loads_newsletters_idempotently(runner, db_session):
     assert slugs == ["spine-health", "clinic-news"]
 
 
-def test_erasure_leaves_no_bytes_in_the_sqlite_file(mail_app, smtp_server, newsletter, admin):
+def test_erasure_leaves_no_bytes_in_the_sqlite_file(
+    mail_app, smtp_server, newsletter, admin_headers
+):
     import pytest
 
     if not mail_app.config["DATABASE_URL"].startswith("sqlite"):
@@ -218,6 +230,6 @@ def test_erasure_leaves_no_bytes_in_the_sqlite_file(mail_app, smtp_server, newsl
             return b"bytes.gone" in store.read()
 
     assert file_has_address()
-    [subscriber] = client.get(SUBSCRIBERS, headers=admin).get_json()
-    client.delete(f"{SUBSCRIBERS}/{subscriber['id']}", headers=admin)
+    [subscriber] = client.get(SUBSCRIBERS, headers=admin_headers).get_json()
+    client.delete(f"{SUBSCRIBERS}/{subscriber['id']}", headers=admin_headers)
     assert not file_has_address()

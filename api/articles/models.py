@@ -4,12 +4,13 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import Date, Enum, ForeignKey, Index, String, Text
+from sqlalchemy import Date, Enum, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.authors.models import Author
 from api.core.db import Base, JSONDocument, TimestampMixin, UTCDateTime, int_pk, slug_str
 from api.topics.models import Topic
+from api.users.models import User
 
 
 class ArticleStatus(enum.StrEnum):
@@ -81,8 +82,19 @@ class Article(TimestampMixin, Base):
     next_review_due: Mapped[dt.date | None] = mapped_column(Date)
     # Bumped by every UPDATE; ETags derive from it and concurrent writers cannot both win.
     version: Mapped[int] = mapped_column(default=1)
+    # Workflow: who wrote it (writers edit only their own drafts), which revision a reviewer
+    # approved (publishing needs the approval of the current revision), the reviewer's comment.
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    current_revision: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    approved_revision: Mapped[int | None]
+    review_comment: Mapped[str | None] = mapped_column(Text)
 
     author: Mapped[Author] = relationship(lazy="raise")
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id], lazy="raise")
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id], lazy="raise")
     topic_links: Mapped[list[ArticleTopic]] = relationship(
         cascade="all, delete-orphan",
         order_by=(ArticleTopic.position, ArticleTopic.topic_id),
@@ -96,8 +108,27 @@ class Article(TimestampMixin, Base):
         return [link.topic for link in self.topic_links]
 
     @property
+    def approval_is_current(self) -> bool:
+        """A reviewer approved the content as it is now."""
+        return self.approved_revision is not None and self.approved_revision == (
+            self.current_revision
+        )
+
+    @property
     def primary_topic(self) -> Topic | None:
         return next((link.topic for link in self.topic_links if link.is_primary), None)
 
     def __repr__(self) -> str:
         return f"<Article {self.slug} {self.status}>"
+
+
+class ArticleSlugRedirect(Base):
+    """A slug an article had before: public reads of it answer 301 to the current slug."""
+
+    __tablename__ = "article_slug_redirects"
+
+    old_slug: Mapped[str] = mapped_column(String(120), primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

@@ -2,36 +2,145 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response, jsonify, redirect, url_for
 from flask.views import MethodView
 
-from api.articles import services
+from api.articles import actions, services, staff, workflow
 from api.articles.models import Article
 from api.articles.schemas import ArticleListArgsSchema, ArticleSchema, ArticleSummarySchema
+from api.articles.staff_schemas import ArticleWriteSchema, StaffArticleSchema, TransitionSchema
+from api.core.auth import current_user, require_user
+from api.core.errors import Problem
 from api.core.pagination import SelectPage
-from api.core.smorest import Blueprint
+from api.core.smorest import Blueprint, staff_only
+from api.core.writes import check_if_match, etag_header, patch_schema, require_json_body
+from api.links.services import resolve_public_body
+from api.users.models import Role, User
 
 blp = Blueprint(
     "articles", __name__, url_prefix="/api/v1/articles", description="Patient-education articles"
 )
+blp.before_request(require_json_body)
+OPTIONAL_TOKEN = [{}, {"bearerAuth": []}]
+WRITERS = (Role.WRITER, Role.EDITOR)
+
+
+def staff_view(article: Article, user: User) -> Article:
+    """Attach what the staff shape shows besides the columns."""
+    for name, actions_list in workflow.actions_now(user, article).items():
+        setattr(article, name, actions_list)
+    return article
 
 
 @blp.route("")
 class Articles(MethodView):
     @blp.arguments(ArticleListArgsSchema, location="query")
     @blp.response(200, ArticleSummarySchema(many=True))
+    @blp.alt_response(401, description="`status` was given without a staff token")
     @blp.paginate(SelectPage)
+    @blp.doc(security=OPTIONAL_TOKEN)
     def get(self, args: dict[str, Any]) -> Any:
-        """List published articles
+        """List articles: published ones, or any status for staff
 
-        Newest first by default; `topic` includes the topic's descendants.
+        Newest first by default; `topic` includes the topic's descendants. With a staff token
+        every status is listed; `status` (repeatable) narrows it.
         """
-        return services.public_summaries(**args)
+        if current_user() is None and "status" not in args:
+            return services.public_summaries(**args)
+        require_user()
+        return staff.staff_summaries(**args)
+
+    @staff_only(blp, *WRITERS)
+    @blp.arguments(ArticleWriteSchema)
+    @blp.response(201, StaffArticleSchema)
+    @blp.alt_response(409, description="The slug is taken (or redirects to another article)")
+    def post(self, data: dict[str, Any]) -> Any:
+        """Create a draft article (revision 1)
+
+        The author and topics are given by slug.
+        """
+        user = require_user()
+        article = actions.create_article(user, data)
+        headers = {"Location": url_for("articles.ArticleItem", slug=article.slug)}
+        return staff_view(article, user), 201, {**headers, **etag_header("article", article)}
 
 
 @blp.route("/<slug>")
 class ArticleItem(MethodView):
     @blp.response(200, ArticleSchema)
+    @blp.alt_response(301, description="An old slug: Location names the current URL")
     @blp.alt_response(404, description="No published article has this slug")
-    def get(self, slug: str) -> Article:
-        """Read a published article"""
-        return services.public_article_or_404(slug)
+    @blp.doc(security=OPTIONAL_TOKEN)
+    def get(self, slug: str) -> Any:
+        """Read an article: a published one, or any for staff
+
+        With a staff token the response is a StaffArticle: it adds `body_markdown`, the
+        workflow state and the revision numbers.
+        """
+        user = current_user()
+        article = staff.staff_article(slug) if user else services.public_article(slug)
+        if article is None:
+            new_slug = staff.redirected_slug(slug, public=user is None)
+            if new_slug is None:
+                raise Problem(404, f"No published article has the slug '{slug}'.")
+            return redirect(url_for("articles.ArticleItem", slug=new_slug), 301)
+        if user is None:
+            return article, 200, etag_header("article", article)
+        # Staff preview the body as patients would see it today.
+        resolve_public_body(article)
+        response: Response = jsonify(StaffArticleSchema().dump(staff_view(article, user)))
+        response.headers.update(etag_header("article", article))
+        return response
+
+    @staff_only(blp, *WRITERS)
+    @blp.arguments(patch_schema(ArticleWriteSchema))
+    @blp.response(200, StaffArticleSchema)
+    @blp.alt_response(404, description="No article has this slug")
+    @blp.alt_response(409, description="Not editable in its status, or the slug is taken")
+    @blp.alt_response(412, description="The article changed since the ETag was read")
+    @blp.alt_response(428, description="If-Match is missing")
+    def patch(self, data: dict[str, Any], slug: str) -> Any:
+        """Change an article; needs If-Match
+
+        Content changes (title, summary, body, language, author, topics) make a new revision
+        and need a new review before publishing; the content of a published article is frozen.
+        A new slug keeps the old one as a redirect.
+        """
+        user = require_user()
+        article = staff.staff_article_or_404(slug, lock=True)
+        check_if_match("article", article)
+        article = actions.update_article(user, article, data)
+        return staff_view(article, user), 200, etag_header("article", article)
+
+    @staff_only(blp, Role.EDITOR)
+    @blp.response(204)
+    @blp.alt_response(404, description="No article has this slug")
+    @blp.alt_response(409, description="The article is published")
+    @blp.alt_response(412, description="The article changed since the ETag was read")
+    @blp.alt_response(428, description="If-Match is missing")
+    def delete(self, slug: str) -> None:
+        """Delete an article that is not published; needs If-Match"""
+        article = staff.staff_article_or_404(slug, lock=True)
+        check_if_match("article", article)
+        actions.delete_article(require_user(), article)
+
+
+@blp.route("/<slug>/transitions")
+class ArticleTransitions(MethodView):
+    @staff_only(blp)
+    @blp.arguments(TransitionSchema)
+    @blp.response(200, StaffArticleSchema)
+    @blp.alt_response(404, description="No article has this slug")
+    @blp.alt_response(409, description="Not allowed now; `allowed_actions` lists what is")
+    @blp.alt_response(412, description="If-Match was given and is stale")
+    def post(self, data: dict[str, Any], slug: str) -> Any:
+        """Move an article through the workflow
+
+        submit (writer of the article, editor), approve or reject (reviewer), publish,
+        unpublish, archive (editor). Admins may do all. If-Match is optional here.
+        """
+        user = require_user()
+        article = staff.staff_article_or_404(slug, lock=True)
+        check_if_match("article", article, required=False)
+        article = workflow.transition(user, article, data)
+        return staff_view(article, user), 200, etag_header("article", article)

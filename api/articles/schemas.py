@@ -49,6 +49,13 @@ class ArticleSummarySchema(Schema):
     meta_description = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=320))
 
 
+class ReviewerSchema(Schema):
+    """The medical reviewer, as patients see them."""
+
+    name = ma.fields.String(dump_only=True)
+    credentials = ma.fields.String(dump_only=True, allow_none=True)
+
+
 class ArticleSchema(ArticleSummarySchema):
     """A whole article."""
 
@@ -58,6 +65,7 @@ class ArticleSchema(ArticleSummarySchema):
     canonical_url = HttpUrl(allow_none=True)
     last_reviewed_at = ma.fields.AwareDateTime(dump_only=True)
     next_review_due = ma.fields.Date(dump_only=True)
+    reviewed_by = ma.fields.Nested(ReviewerSchema, dump_only=True, allow_none=True)
     created_at = ma.fields.AwareDateTime(dump_only=True)
 
 
@@ -75,4 +83,11 @@ class ArticleListArgsSchema(Schema):
     sort = ma.fields.String(
         load_default="-published_at",
         validate=ma.validate.OneOf(["-published_at", "published_at", "title", "-updated_at"]),
+    )
+    status = ma.fields.List(
+        ma.fields.Enum(ArticleStatus, by_value=True),
+        metadata={
+            "description": "Staff only (needs a token): articles in these statuses; "
+            "staff see every status when it is not given"
+        },
     )

@@ -38,6 +38,7 @@ SUMMARY_OPTIONS = (
 )
 DETAIL_OPTIONS = (
     joinedload(Article.author, innerjoin=True),
+    joinedload(Article.reviewed_by),
     selectinload(Article.topic_links).joinedload(ArticleTopic.topic, innerjoin=True),
 )
 
@@ -58,7 +59,21 @@ def public_summaries(
     sort: str = "-published_at",
 ) -> Select[tuple[Article]]:
     """Public article summaries, filtered and sorted; paged by the caller."""
-    query = public_articles().options(*SUMMARY_OPTIONS).order_by(*SORTS[sort])
+    return filtered_summaries(
+        public_articles(), topic=topic, author=author, language=language, sort=sort
+    )
+
+
+def filtered_summaries(
+    query: Select[tuple[Article]],
+    *,
+    topic: str | None = None,
+    author: str | None = None,
+    language: str | None = None,
+    sort: str = "-published_at",
+) -> Select[tuple[Article]]:
+    """Summaries of the articles of `query` (public or staff), filtered and sorted."""
+    query = query.options(*SUMMARY_OPTIONS).order_by(*SORTS[sort])
     if topic is not None:
         query = query.where(in_topic_tree(topic))
     if author is not None:
@@ -68,14 +83,22 @@ def public_summaries(
     return query
 
 
-def public_article_or_404(slug: str) -> Article:
-    """The public article with this slug; a draft, a future or an unknown one alike is a 404."""
+def public_article(slug: str) -> Article | None:
+    """The public article with this slug, if any (a draft is as absent as an unknown slug),
+    its internal links resolved as the public sees them."""
     article = db.session.scalar(
         public_articles().where(Article.slug == slug).options(*DETAIL_OPTIONS)
     )
+    if article is not None:
+        links.resolve_public_body(article)
+    return article
+
+
+def public_article_or_404(slug: str) -> Article:
+    """The public article with this slug; a draft, a future or an unknown one alike is a 404."""
+    article = public_article(slug)
     if article is None:
         raise Problem(404, f"No published article has the slug '{slug}'.")
-    links.resolve_public_body(article)
     return article
 
 

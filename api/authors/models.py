@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import enum
 
-from sqlalchemy import Enum, String, Text
+from sqlalchemy import Enum, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, query_expression
 
 from api.core.db import Base, TimestampMixin, int_pk, slug_str
@@ -39,9 +39,13 @@ class Author(TimestampMixin, Base):
     bio_html: Mapped[str] = mapped_column(Text, default="")
     avatar_url: Mapped[str | None] = mapped_column(String(2048))
     website_url: Mapped[str | None] = mapped_column(String(2048))
+    # Bumped by every UPDATE: ETags derive from it and concurrent writers cannot both win.
+    version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
 
     # Filled per query with `with_expression`, where a count of public articles is asked for.
     published_article_count: Mapped[int | None] = query_expression()
+
+    __mapper_args__ = {"version_id_col": version}
 
     def __repr__(self) -> str:
         return f"<Author {self.slug}>"

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import g, request
+from flask import request
 from sqlalchemy import select
 
 from api.core import clock
@@ -26,6 +26,7 @@ TOKEN_PREFIX = "clf_"  # noqa: S105 (a marker that makes leaked tokens greppable
 # Writing last_used_at on every request would turn reads into writes; a minute is precise enough.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 F = TypeVar("F", bound=Callable[..., Any])
+_USER_KEY = "careleaf.current_user"
 
 
 def generate_token() -> str:
@@ -89,12 +90,14 @@ def _token_owner(plain: str) -> User | None:
 
 def current_user() -> User | None:
     """The authenticated staff user of this request, or None for the public."""
-    if "current_user" not in g:
+    # Cached on the request, not on `g`: an app context can outlive one request.
+    if _USER_KEY not in request.environ:
         plain = _bearer_token()
-        g.current_user = _token_owner(plain) if plain else None
-        if plain and g.current_user is None:
+        user = _token_owner(plain) if plain else None
+        if plain and user is None:
             raise _unauthorized("The token is unknown, expired or revoked.")
-    return g.current_user
+        request.environ[_USER_KEY] = user
+    return request.environ[_USER_KEY]
 
 
 def require_user(*roles: Role) -> User:

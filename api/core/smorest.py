@@ -52,11 +52,25 @@ class Blueprint(flask_smorest.Blueprint):
 
 
 class Schema(ma.Schema):
-    """Base schema: unknown fields are errors that name the field."""
+    """Base schema: unknown fields are errors that name the field; so are read-only ones."""
 
     class Meta:
         unknown = ma.RAISE
         ordered = True
+
+    @ma.pre_load
+    def _reject_read_only_fields(self, data: Any, **_kwargs: Any) -> Any:
+        # marshmallow would call them "Unknown field."; a client sending `status` or `id`
+        # deserves to hear that the field exists but is the server's to set.
+        if isinstance(data, dict):
+            sent = [
+                key
+                for name, field in self.fields.items()
+                if field.dump_only and (key := field.data_key or name) in data
+            ]
+            if sent:
+                raise ma.ValidationError({key: ["Read-only field."] for key in sent})
+        return data
 
 
 def staff_only(blueprint: flask_smorest.Blueprint, *roles: Any) -> Any:

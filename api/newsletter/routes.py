@@ -15,14 +15,14 @@ from api.newsletter.schemas import (
     AcceptedSchema,
     ConfirmedSchema,
     NewsletterSchema,
-    OptionalTokenSchema,
+    OptionalSubscriberTokenSchema,
     PreferencesSchema,
     SignupSchema,
     StatsQuerySchema,
     StatsSchema,
     SubscriberQuerySchema,
     SubscriberSchema,
-    TokenSchema,
+    SubscriberTokenSchema,
 )
 from api.outbox.worker import register_refusal_hook
 from api.users.models import Role
@@ -94,7 +94,7 @@ class Subscriptions(MethodView):
 
 @blp.route("/confirm")
 class Confirm(MethodView):
-    @blp.arguments(TokenSchema)
+    @blp.arguments(SubscriberTokenSchema)
     @blp.response(200, ConfirmedSchema)
     @blp.alt_response(400, description="Unknown, expired or used token")
     def post(self, data: dict[str, str]) -> Subscription:
@@ -113,7 +113,7 @@ def _body_token() -> str | None:
 
 @blp.route("/unsubscribe")
 class Unsubscribe(MethodView):
-    @blp.arguments(OptionalTokenSchema, location="query")
+    @blp.arguments(OptionalSubscriberTokenSchema, location="query")
     @blp.doc(requestBody=TOKEN_BODY)
     @blp.response(200, ConfirmedSchema)
     @blp.alt_response(400, description="Invalid token")
@@ -124,14 +124,14 @@ class Unsubscribe(MethodView):
 
 @blp.route("/preferences")
 class Preferences(MethodView):
-    @blp.arguments(TokenSchema, location="query")
+    @blp.arguments(SubscriberTokenSchema, location="query")
     @blp.response(200, PreferencesSchema)
     @blp.alt_response(400, description="Invalid token")
     def get(self, query: dict[str, str]) -> Subscription:
         """Read the topics of interest of the link's subscription"""
         return services.subscription_for_token(query["token"])
 
-    @blp.arguments(TokenSchema, location="query")
+    @blp.arguments(SubscriberTokenSchema, location="query")
     @blp.arguments(PreferencesSchema)
     @blp.response(200, PreferencesSchema)
     @blp.alt_response(400, description="Invalid token")

@@ -65,11 +65,11 @@ class AcceptedSchema(Schema):
     detail = ma.fields.String(dump_only=True)
 
 
-class TokenSchema(Schema):
+class SubscriberTokenSchema(Schema):
     token = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
 
 
-class OptionalTokenSchema(Schema):
+class OptionalSubscriberTokenSchema(Schema):
     token = ma.fields.String(validate=ma.validate.Length(min=1, max=200))
 
 

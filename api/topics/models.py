@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from api.core.db import Base, JSONDocument, TimestampMixin, int_pk, slug_str
@@ -32,6 +32,8 @@ class Topic(TimestampMixin, Base):
     )
     # The pillar's slug, filled only by queries that ask for it (public: only when public).
     pillar_slug: Mapped[str | None] = query_expression()
+    # Bumped by every UPDATE: ETags derive from it and concurrent writers cannot both win.
+    version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
 
     parent: Mapped[Topic | None] = relationship(
         remote_side="Topic.id", back_populates="children", lazy="raise"
@@ -39,6 +41,8 @@ class Topic(TimestampMixin, Base):
     children: Mapped[list[Topic]] = relationship(
         back_populates="parent", order_by="(Topic.position, Topic.name)", lazy="raise"
     )
+
+    __mapper_args__ = {"version_id_col": version}
 
     def __repr__(self) -> str:
         return f"<Topic {self.slug}>"

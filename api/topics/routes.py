@@ -2,19 +2,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import url_for
 from flask.views import MethodView
 
 from api.articles.schemas import ArticleSummarySchema
 from api.articles.services import public_summaries
+from api.core.auth import require_user
 from api.core.pagination import SelectPage
-from api.core.smorest import Blueprint
+from api.core.smorest import Blueprint, staff_only
+from api.core.writes import check_if_match, etag_header, patch_schema, require_json_body
 from api.taxonomy.services import topic_page
 from api.taxonomy.tree import TopicListPage, topic_tree
-from api.topics import services
-from api.topics.models import Topic
-from api.topics.schemas import TopicDetailSchema, TopicListArgsSchema, TopicTreeSchema
+from api.topics import actions, services
+from api.topics.schemas import TopicDetailSchema, TopicListArgsSchema, TopicSchema, TopicTreeSchema
+from api.users.models import Role
 
 blp = Blueprint("topics", __name__, url_prefix="/api/v1/topics", description="Topic taxonomy")
+blp.before_request(require_json_body)
 
 
 @blp.route("")
@@ -30,14 +34,53 @@ class Topics(MethodView):
         """
         return topic_tree() if args["tree"] else services.topics_query()
 
+    @staff_only(blp, Role.EDITOR)
+    @blp.arguments(TopicSchema)
+    @blp.response(201, TopicDetailSchema)
+    @blp.alt_response(409, description="The slug is taken")
+    def post(self, data: dict[str, Any]) -> Any:
+        """Create a topic; `parent` is the parent's slug"""
+        topic = actions.create_topic(require_user(), data)
+        topic = topic_page(topic.slug)
+        headers = {"Location": url_for("topics.TopicItem", slug=topic.slug)}
+        return topic, 201, {**headers, **etag_header("topic", topic)}
+
 
 @blp.route("/<slug>")
 class TopicItem(MethodView):
     @blp.response(200, TopicDetailSchema)
     @blp.alt_response(404, description="No topic has this slug")
-    def get(self, slug: str) -> Topic:
+    def get(self, slug: str) -> Any:
         """Read a topic with its place in the tree, related topics and pillar article"""
-        return topic_page(slug)
+        topic = topic_page(slug)
+        return topic, 200, etag_header("topic", topic)
+
+    @staff_only(blp, Role.EDITOR)
+    @blp.arguments(patch_schema(TopicSchema))
+    @blp.response(200, TopicDetailSchema)
+    @blp.alt_response(404, description="No topic has this slug")
+    @blp.alt_response(409, description="The slug is taken, or the move would make a cycle")
+    @blp.alt_response(412, description="The topic changed since the ETag was read")
+    @blp.alt_response(428, description="If-Match is missing")
+    def patch(self, data: dict[str, Any], slug: str) -> Any:
+        """Change or move a topic; needs If-Match"""
+        topic = services.topic_or_404(slug)
+        check_if_match("topic", topic)
+        topic = actions.update_topic(require_user(), topic, data)
+        topic = topic_page(topic.slug)
+        return topic, 200, etag_header("topic", topic)
+
+    @staff_only(blp, Role.EDITOR)
+    @blp.response(204)
+    @blp.alt_response(404, description="No topic has this slug")
+    @blp.alt_response(409, description="The topic has subtopics or articles")
+    @blp.alt_response(412, description="The topic changed since the ETag was read")
+    @blp.alt_response(428, description="If-Match is missing")
+    def delete(self, slug: str) -> None:
+        """Delete a topic without subtopics or articles; needs If-Match"""
+        topic = services.topic_or_404(slug)
+        check_if_match("topic", topic)
+        actions.delete_topic(require_user(), topic)
 
 
 @blp.route("/<slug>/articles")

@@ -1,0 +1,122 @@
+"""Staff writes to articles. Each action checks permission, writes, records the revision and
+the audit entry, all in the request's one transaction: it happens whole or not at all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.articles import staff
+from api.articles.models import Article, ArticleSlugRedirect, ArticleStatus
+from api.articles.permissions import Do, authorize, authorize_delete, authorize_edit
+from api.articles.services import save_article
+from api.articles.workflow import check_content_editable
+from api.audit.services import changes_between, record
+from api.core import clock
+from api.core.errors import Problem
+from api.core.writes import delete_versioned, flush_versioned, versioned_writes
+from api.extensions import db
+from api.revisions.services import CONTENT_FIELDS, add_revision, content_of, revision_or_404
+from api.users.models import User
+
+METADATA_FIELDS = (
+    "slug",
+    "published_at",
+    "feature_image_url",
+    "feature_image_alt",
+    "meta_description",
+    "canonical_url",
+)
+BASELINE_COMMENT = "The article as it was before its first tracked change."
+
+
+def state_of(article: Article) -> dict[str, Any]:
+    """Every field staff can write, as a comparable dict."""
+    return {
+        **content_of(article),
+        **{name: getattr(article, name) for name in METADATA_FIELDS},
+    }
+
+
+def _slug_is_free(slug: str, article: Article | None) -> None:
+    owner = staff.redirect_owner(slug)
+    if owner is not None and (article is None or owner != article.id):
+        raise Problem(
+            409,
+            f"'{slug}' is an old slug of another article and still redirects to it.",
+            errors={"slug": ["Already in use as a redirect."]},
+        )
+
+
+def _move_slug(article: Article, old_slug: str) -> None:
+    """Keep the old slug as a redirect; reclaiming one of the article's own old slugs is fine."""
+    reclaimed = db.session.get(ArticleSlugRedirect, article.slug)
+    if reclaimed is not None:
+        db.session.delete(reclaimed)
+    db.session.add(
+        ArticleSlugRedirect(old_slug=old_slug, article_id=article.id, created_at=clock.now())
+    )
+
+
+def create_article(user: User, data: dict[str, Any]) -> Article:
+    """A new draft by `user`, revision 1."""
+    authorize(user, Do.CREATE)
+    fields = dict(data)
+    comment = fields.pop("comment", "") or "Created."
+    _slug_is_free(fields["slug"], None)
+    article = save_article(
+        None, {**fields, "status": ArticleStatus.DRAFT, "created_by_id": user.id}
+    )
+    article = staff.reload(article)
+    add_revision(article, content_of(article), user, comment)
+    db.session.flush()
+    summary = {k: v for k, v in state_of(article).items() if k != "body_markdown"}
+    record(user, "article.create", "article", article.id, label=article.slug, changes=summary)
+    return article
+
+
+def update_article(
+    user: User, article: Article, data: dict[str, Any], *, action: str = "article.update"
+) -> Article:
+    """Change fields of an article; a content change makes a new revision."""
+    authorize_edit(user, article)
+    fields = dict(data)
+    comment = fields.pop("comment", "")
+    before = state_of(article)
+    if "primary_topic" in fields and "topics" not in fields:
+        fields["topics"] = before["topics"]
+    old_slug = article.slug
+    if "slug" in fields and fields["slug"] != old_slug:
+        _slug_is_free(fields["slug"], article)
+    with versioned_writes("article"):
+        save_article(article, fields)
+        if article.slug != old_slug:
+            _move_slug(article, old_slug)
+    article = staff.reload(article)
+    after = state_of(article)
+    changes = changes_between(before, after)
+    check_content_editable(user, article, set(changes))
+    if set(changes) & set(CONTENT_FIELDS):
+        if article.current_revision == 0:  # imported content: keep what it was, too
+            add_revision(article, {k: before[k] for k in CONTENT_FIELDS}, None, BASELINE_COMMENT)
+        revision = add_revision(article, content_of(article), user, comment)
+        flush_versioned("article")
+        changes["revision"] = revision.number
+    if changes:
+        record(user, action, "article", article.id, label=article.slug, changes=changes)
+    return article
+
+
+def restore_revision(user: User, article: Article, number: int, comment: str = "") -> Article:
+    """Make the content of revision `number` current again, as a new revision."""
+    revision = revision_or_404(article, number)
+    data = {**revision.content, "comment": comment or f"Restored revision {number}."}
+    return update_article(user, article, data, action="article.restore")
+
+
+def delete_article(user: User, article: Article) -> None:
+    """Delete an article with its revisions and old slugs; the audit log keeps the record."""
+    authorize_delete(user, article)
+    summary = {"title": article.title, "status": article.status.value}
+    article_id, slug = article.id, article.slug
+    delete_versioned("article", article)
+    record(user, "article.delete", "article", article_id, label=slug, changes=summary)

@@ -1,0 +1,93 @@
+"""What staff read: every status, one article with its workflow state, old slugs."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from api.articles.models import Article, ArticleSlugRedirect, ArticleStatus, ArticleTopic
+from api.articles.services import filtered_summaries
+from api.articles.visibility import public_filter
+from api.core.errors import Problem
+from api.extensions import db
+
+STAFF_DETAIL_OPTIONS = (
+    joinedload(Article.author, innerjoin=True),
+    joinedload(Article.created_by),
+    joinedload(Article.reviewed_by),
+    selectinload(Article.topic_links).joinedload(ArticleTopic.topic, innerjoin=True),
+)
+
+
+# Unpublished articles have no published_at: they count as the newest, on every store
+# (PostgreSQL and SQLite would otherwise put NULLs at opposite ends).
+STAFF_SORTS = {
+    "-published_at": (Article.published_at.desc().nulls_first(), Article.id.desc()),
+    "published_at": (Article.published_at.asc().nulls_last(), Article.id.asc()),
+}
+
+
+def staff_summaries(
+    *, status: list[ArticleStatus] | None = None, sort: str = "-published_at", **filters: str
+) -> Select[tuple[Article]]:
+    """Summaries of articles in any status (or the given ones), filtered like the public list."""
+    query = select(Article)
+    if status:
+        query = query.where(Article.status.in_(status))
+    query = filtered_summaries(query, sort=sort, **filters)
+    if sort in STAFF_SORTS:
+        query = query.order_by(None).order_by(*STAFF_SORTS[sort])
+    return query
+
+
+def staff_article(slug: str, *, lock: bool = False) -> Article | None:
+    """Any article by slug, freshly read, with what staff views and actions need.
+
+    `lock` takes a row lock (PostgreSQL) so that concurrent writers queue up and the
+    second one sees the first one's version.
+    """
+    query = (
+        select(Article)
+        .where(Article.slug == slug)
+        .options(*STAFF_DETAIL_OPTIONS)
+        .execution_options(populate_existing=True)
+    )
+    if lock:
+        query = query.with_for_update(of=Article)
+    return db.session.scalar(query)
+
+
+def staff_article_or_404(slug: str, *, lock: bool = False) -> Article:
+    article = staff_article(slug, lock=lock)
+    if article is None:
+        raise Problem(404, f"No article has the slug '{slug}'.")
+    return article
+
+
+def reload(article: Article) -> Article:
+    """The article read again with everything loaded, after a write changed its links."""
+    return db.session.scalar(
+        select(Article)
+        .where(Article.id == article.id)
+        .options(*STAFF_DETAIL_OPTIONS)
+        .execution_options(populate_existing=True)
+    )
+
+
+def redirected_slug(old_slug: str, *, public: bool) -> str | None:
+    """The current slug of the article that used to have `old_slug` (public ones only, if so)."""
+    query = (
+        select(Article.slug)
+        .join(ArticleSlugRedirect, ArticleSlugRedirect.article_id == Article.id)
+        .where(ArticleSlugRedirect.old_slug == old_slug)
+    )
+    if public:
+        query = query.where(public_filter())
+    return db.session.scalar(query)
+
+
+def redirect_owner(slug: str) -> int | None:
+    """The id of the article that `slug` redirects to, if it is an old slug."""
+    return db.session.scalar(
+        select(ArticleSlugRedirect.article_id).where(ArticleSlugRedirect.old_slug == slug)
+    )

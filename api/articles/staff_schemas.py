@@ -1,0 +1,82 @@
+"""The staff shapes of an article: what staff read (more than the public) and what they write."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from api.articles.schemas import ArticleSchema
+from api.core.smorest import Schema
+from api.core.validation import SLUG
+
+
+class StaffUserSchema(Schema):
+    id = ma.fields.Integer(dump_only=True)
+    name = ma.fields.String(dump_only=True)
+    credentials = ma.fields.String(dump_only=True, allow_none=True)
+
+
+class StaffArticleSchema(ArticleSchema):
+    """An article as staff read it: the public article plus its source and workflow state."""
+
+    body_markdown = ma.fields.String(dump_only=True)
+    version = ma.fields.Integer(dump_only=True, metadata={"description": "Also in the ETag"})
+    created_by = ma.fields.Nested(StaffUserSchema, dump_only=True, allow_none=True)
+    reviewed_by = ma.fields.Nested(StaffUserSchema, dump_only=True, allow_none=True)
+    current_revision = ma.fields.Integer(dump_only=True)
+    approved_revision = ma.fields.Integer(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "Publishing needs it to equal current_revision"},
+    )
+    review_comment = ma.fields.String(dump_only=True, allow_none=True)
+    allowed_actions = ma.fields.List(
+        ma.fields.String(),
+        dump_only=True,
+        metadata={"description": "Transitions the article's state allows now (any role)"},
+    )
+    your_actions = ma.fields.List(
+        ma.fields.String(),
+        dump_only=True,
+        metadata={"description": "Those of allowed_actions the caller may apply"},
+    )
+
+
+class ArticleWriteSchema(StaffArticleSchema):
+    """An article as staff write it: the author and topics by slug, plus a revision comment."""
+
+    author = ma.fields.String(required=True, validate=SLUG, metadata={"example": "jane-doe"})
+    topics = ma.fields.List(
+        ma.fields.String(validate=ma.validate.Length(min=1, max=120)),
+        load_default=list,
+        validate=ma.validate.Length(max=30),
+        metadata={"description": "Topic slugs, the primary one first", "example": ["back-pain"]},
+    )
+    primary_topic = ma.fields.String(
+        load_only=True,
+        allow_none=True,
+        metadata={"description": "One of `topics`; default the first"},
+    )
+    body_markdown = ma.fields.String(load_default="", validate=ma.validate.Length(max=500_000))
+    comment = ma.fields.String(
+        load_only=True,
+        load_default="",
+        validate=ma.validate.Length(max=1000),
+        metadata={"description": "Stored with the revision this change makes"},
+    )
+
+
+class TransitionSchema(Schema):
+    action = ma.fields.String(
+        required=True,
+        validate=ma.validate.OneOf(
+            ["submit", "approve", "reject", "publish", "unpublish", "archive"]
+        ),
+    )
+    comment = ma.fields.String(
+        load_default="",
+        validate=ma.validate.Length(max=2000),
+        metadata={"description": "Required to reject; kept as the article's review comment"},
+    )
+    published_at = ma.fields.AwareDateTime(
+        metadata={"description": "publish only: a future time schedules the article"}
+    )

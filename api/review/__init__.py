@@ -1,0 +1,1 @@
+"""The medical review queue: what reviewers should look at now."""

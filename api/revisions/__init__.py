@@ -1,0 +1,1 @@
+"""Article revisions: a full snapshot of the content at every change, never rewritten."""
