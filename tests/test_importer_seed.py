@@ -98,6 +98,7 @@ def test_bad_files_are_reported_by_name_and_reason_and_write_nothing(
 
 
 def test_seed_loads_demo_content_and_is_idempotent(runner, client, db_session):
+    # db_session holds an app context open; the command must also work without one (below).
     first = runner.invoke(args=["seed"])
     assert first.exit_code == 0, first.output
     articles = client.get("/api/v1/articles?page_size=100").get_json()
@@ -125,3 +126,9 @@ def test_seed_loads_demo_content_and_is_idempotent(runner, client, db_session):
 def test_seed_directory_is_the_projects(runner):
     assert (SEED_DIRECTORY / "topics.yaml").is_file()
     assert len(list((SEED_DIRECTORY / "articles").glob("*.md"))) >= 9
+
+
+def test_cli_commands_push_their_own_app_context(app, tmp_path):
+    result = app.test_cli_runner().invoke(args=["import-articles", str(tmp_path / "missing.md")])
+    assert result.exit_code == 1
+    assert "missing.md" in result.output

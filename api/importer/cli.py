@@ -4,6 +4,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from api.importer.frontmatter import FrontMatterError
 from api.importer.services import import_articles, load_seed
@@ -13,6 +14,7 @@ SEED_DIRECTORY = Path(__file__).resolve().parents[2] / "seed"
 
 
 @click.command("import-articles")
+@with_appcontext
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 def import_articles_command(paths: tuple[Path, ...]) -> None:
     """Create or update articles from Markdown files with YAML front matter."""
@@ -28,6 +30,7 @@ def import_articles_command(paths: tuple[Path, ...]) -> None:
 
 
 @click.command("seed")
+@with_appcontext
 @click.option(
     "--directory", type=click.Path(path_type=Path, file_okay=False), default=SEED_DIRECTORY
 )
