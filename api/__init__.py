@@ -23,9 +23,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     logging.basicConfig(level=app.config["LOG_LEVEL"])
 
     from api import cli, docs
-    from api.core import errors, query_args, transactions
+    from api.core import errors, fastjson, query_args, transactions
     from api.extensions import api, db
 
+    fastjson.init_app(app)
     db.init_app(app)
     api.init_app(app)
     errors.init_app(app)
