@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bench import report, stores
 from bench.load import wrk_version
-from bench.runner import BenchSettings, measure_store, prepare_store
+from bench.runner import BenchSettings, Library, measure_store, prepare_store
 from bench.servers import GunicornSettings
 
 HERE = Path(__file__).resolve().parent
@@ -19,7 +19,12 @@ HERE = Path(__file__).resolve().parent
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--articles", type=int, default=1000, help="library size (1000)")
+    parser.add_argument(
+        "--articles",
+        type=lambda text: [int(size) for size in text.split(",")],
+        default=[1000],
+        help="library size, or sizes measured side by side in one run: 1000,100000 (1000)",
+    )
     parser.add_argument(
         "--stores", default="sqlite,postgresql", help="comma-separated: sqlite,postgresql"
     )
@@ -65,8 +70,39 @@ def main(argv: list[str] | None = None) -> None:
         gunicorn=gunicorn,
         run_id=uuid.uuid4().hex[:8],
     )
-    run = {
-        "articles": args.articles,
+    records = {size: new_record(args, size, gunicorn, tool) for size in args.articles}
+    for store in args.stores.split(","):
+        libraries = prepare_libraries(store, args)
+        if not libraries:
+            for record in records.values():
+                record["notes"].append(f"{store} skipped: its store could not be prepared")
+            continue
+        try:
+            measured = measure_store(store, libraries, settings)
+        finally:
+            if not args.keep:
+                for library in libraries:
+                    stores.drop(library.url)
+        for size, rows in measured.items():
+            records[size]["stores"].append(rows)
+            if store == "postgresql":
+                records[size]["machine"]["postgresql"] = libraries[0].prepared.server_version
+    if not any(record["stores"] for record in records.values()):
+        sys.exit("no store could be measured")
+    for record in records.values():
+        text = report.record(record, args.results.with_suffix(".json"), args.results)
+        print(text)
+    print(f"Written to {args.results}")
+
+
+def new_record(args: argparse.Namespace, size: int, gunicorn: GunicornSettings, tool: str) -> dict:
+    together = [other for other in args.articles if other != size]
+    notes = list(args.note)
+    if together:
+        listed = ", ".join(f"{other:,}" for other in together)
+        notes.append(f"measured side by side with the {listed}-article library, same run")
+    return {
+        "articles": size,
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": report.machine(),
         "settings": {
@@ -77,33 +113,25 @@ def main(argv: list[str] | None = None) -> None:
             "warmup": args.warmup,
             "rounds": args.rounds,
         },
-        "notes": list(args.note),
+        "notes": notes,
         "stores": [],
     }
-    for store in args.stores.split(","):
-        url = (
-            stores.sqlite_url(args.articles)
-            if store == "sqlite"
-            else stores.postgres_url(args.pg_url, args.articles)
-        )
+
+
+def prepare_libraries(store: str, args: argparse.Namespace) -> list[Library]:
+    """Each size's store, generated (or reused); none when the store cannot be reached."""
+    libraries = []
+    for size in args.articles:
+        if store == "sqlite":
+            url = stores.sqlite_url(size)
+        else:
+            url = stores.postgres_url(args.pg_url, size)
         try:
-            generated = prepare_store(url, args.articles, reuse=args.reuse)
+            libraries.append(Library(size, url, prepare_store(url, size, reuse=args.reuse)))
         except Exception as error:  # (e.g. no PostgreSQL server: say so, go on)
-            run["notes"].append(f"{store} skipped: {type(error).__name__}: {error}")
-            print(f"{store} skipped: {error}", file=sys.stderr)
-            continue
-        if store == "postgresql":
-            run["machine"]["postgresql"] = generated.server_version
-        try:
-            run["stores"].append(measure_store(store, url, generated, settings))
-        finally:
-            if not args.keep:
-                stores.drop(url)
-    if not run["stores"]:
-        sys.exit("no store could be measured")
-    text = report.record(run, args.results.with_suffix(".json"), args.results)
-    print(text)
-    print(f"Written to {args.results}")
+            print(f"{store} skipped: {type(error).__name__}: {error}", file=sys.stderr)
+            return []
+    return libraries
 
 
 if __name__ == "__main__":

@@ -48,9 +48,9 @@ def _lua_string(value: str) -> str:
 
 
 def _lua_headers(headers: dict[str, str]) -> str:
-    return (
-        "{" + ", ".join(f"[{_lua_string(k)}] = {_lua_string(v)}" for k, v in headers.items()) + "}"
-    )
+    # "[ [==[name]==] ]" with spaces: "[[" would open a Lua long string
+    pairs = [f"[ {_lua_string(name)} ] = {_lua_string(value)}" for name, value in headers.items()]
+    return "{" + ", ".join(pairs) + "}"
 
 
 def lua_script(target: Target, run_id: str) -> str:

@@ -112,12 +112,16 @@ def scale_section(runs: dict[str, dict[str, Any]]) -> list[str]:
     if len(sizes) < 2 or 1000 not in sizes:
         return []
     small, large = runs["1000"], runs[str(sizes[-1])]
+    when = (
+        f"measured side by side in one run ({large['date']})"
+        if small["date"] == large["date"]
+        else f"from different runs ({small['date']} and {large['date']}): compare with care"
+    )
     lines = [
         f"## Scale: {sizes[-1]:,} against 1,000 articles",
         "",
-        "Cost = 1 / requests/s. Runs differ in time, so the ceiling-normalised cost (ratio at "
-        "1,000 / ratio at the larger size) is the figure that cancels machine drift; target: "
-        "at most 1.5x.",
+        f"Cost = 1 / requests/s, {when}. The ceiling-normalised cost (ratio at 1,000 / ratio at "
+        "the larger size) cancels machine drift; target: at most 1.5x.",
         "",
         "| store | target | cost x (raw) | cost x (vs ceiling) | p99 ms at 1,000 -> large |",
         "| --- | --- | ---: | ---: | ---: |",

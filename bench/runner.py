@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import statistics
 import sys
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -95,65 +97,97 @@ def _median(results: list[LoadResult]) -> dict[str, Any]:
     return {**asdict(middle), "rps": statistics.median(r.rps for r in results)}
 
 
-def _measure(target: Target, ceiling: Server, careleaf: Server, settings: BenchSettings) -> dict:
-    def load(server: Server, seconds: float) -> LoadResult:
+def _measure(runs: dict[str, tuple[Server, Target]], settings: BenchSettings) -> dict[str, dict]:
+    """Warm every server up, then load them in turn, the order flipped each round."""
+
+    calls = itertools.count()
+
+    def load(server: Server, target: Target, seconds: float) -> LoadResult:
+        # Every load run mints its own signup emails: none is ever sent twice.
         return run_load(
             settings.tool, server.url, target, connections=settings.connections,
-            duration=seconds, run_id=f"{settings.run_id}{server.name[:2]}",
+            duration=seconds, run_id=f"{settings.run_id}-{server.port}-{next(calls)}",
         )  # fmt: skip
 
     if settings.warmup > 0:
-        load(ceiling, settings.warmup)
-        load(careleaf, settings.warmup)
-    results: dict[str, list[LoadResult]] = {"ceiling": [], "careleaf": []}
+        for server, target in runs.values():
+            load(server, target, settings.warmup)
+    results: dict[str, list[LoadResult]] = {label: [] for label in runs}
+    labels = list(runs)
     for round_number in range(settings.rounds):
-        order = [ceiling, careleaf] if round_number % 2 == 0 else [careleaf, ceiling]
-        for server in order:
-            results["careleaf" if server is careleaf else "ceiling"].append(
-                load(server, settings.duration)
-            )
-    row = {name: _median(runs) for name, runs in results.items()}
-    ratio = row["careleaf"]["rps"] / row["ceiling"]["rps"] if row["ceiling"]["rps"] else 0.0
-    return {**row, "ratio": ratio}
+        for label in labels if round_number % 2 == 0 else labels[::-1]:
+            results[label].append(load(*runs[label], settings.duration))
+    return {label: _median(measured) for label, measured in results.items()}
+
+
+@dataclass(frozen=True)
+class Library:
+    articles: int
+    url: str
+    prepared: Prepared
 
 
 def measure_store(
-    store: str, url: str, prepared: Prepared, settings: BenchSettings
-) -> dict[str, Any]:
-    """Serve Careleaf on `url` and the ceiling, load every target, and return the store's rows."""
+    store: str, libraries: list[Library], settings: BenchSettings
+) -> dict[int, dict[str, Any]]:
+    """Serve Careleaf on each library and the ceiling at once, and load every target on each,
+    alternating, so that sizes compare within one run. Returns the store's rows per size.
+    """
     out = stores.OUT
-    env = {"DATABASE_URL": url, "RATELIMIT_ENABLED": "false"}
-    careleaf = Server(f"careleaf-{store}", "bench.careleaf_app:app", settings.gunicorn, env,
-                      out / f"careleaf-{store}.log")  # fmt: skip
-    try:
-        targets = plan_targets(careleaf.url, sample_slugs(url))
-        replay = out / f"ceiling-{store}.json"
-        replay.write_text(json.dumps(capture(careleaf.url, targets)))
-        ceiling = Server("ceiling", "bench.ceiling:app", settings.gunicorn,
-                         {"BENCH_CEILING_RESPONSES": str(replay)}, out / "ceiling.log")  # fmt: skip
-        try:
-            rows = []
-            for target in targets:
-                row: dict[str, Any] = {"target": target.name, "note": target.note}
-                if target.measurable:
-                    row.update(_measure(target, ceiling, careleaf, settings))
-                    say(f"  {store} {target.name}: {row['careleaf']['rps']:.0f} req/s, "
-                        f"ceiling {row['ceiling']['rps']:.0f} ({row['ratio']:.0%})")  # fmt: skip
-                else:
-                    row["unavailable"] = target.unavailable
-                    say(f"  {store} {target.name}: {target.unavailable}")
-                rows.append(row)
-            rss_ceiling = ceiling.peak_rss_mb()
-        finally:
-            ceiling.stop()
-        rss_careleaf = careleaf.peak_rss_mb()
-    finally:
-        careleaf.stop()
+    with ExitStack() as running:
+        careleaf: dict[int, Server] = {}
+        for library_ in libraries:
+            env = {"DATABASE_URL": library_.url, "RATELIMIT_ENABLED": "false"}
+            server = Server(f"careleaf-{store}-{library_.articles}", "bench.careleaf_app:app",
+                            settings.gunicorn, env, out / f"careleaf-{store}.log")  # fmt: skip
+            running.callback(server.stop)
+            careleaf[library_.articles] = server
+        plans = {
+            lib.articles: plan_targets(careleaf[lib.articles].url, sample_slugs(lib.url))
+            for lib in libraries
+        }
+        replay: dict[str, Any] = {}
+        for size in sorted(plans, reverse=True):  # shared paths replay the smallest library
+            replay.update(capture(careleaf[size].url, plans[size]))
+        replay_path = out / f"ceiling-{store}.json"
+        replay_path.write_text(json.dumps(replay))
+        env = {"BENCH_CEILING_RESPONSES": str(replay_path)}
+        ceiling = Server(
+            "ceiling", "bench.ceiling:app", settings.gunicorn, env, out / "ceiling.log"
+        )
+        running.callback(ceiling.stop)
+        rows: dict[int, list[dict[str, Any]]] = {size: [] for size in plans}
+        smallest = min(plans)
+        for index, reference in enumerate(plans[smallest]):
+            runs = {str(size): (careleaf[size], plan[index]) for size, plan in plans.items()}
+            runs = {label: run for label, run in runs.items() if run[1].measurable}
+            measured = _measure({"ceiling": (ceiling, reference), **runs}, settings) if runs else {}
+            for size, plan in plans.items():
+                rows[size].append(_row(store, size, plan[index], measured))
+        rss_ceiling = ceiling.peak_rss_mb()
+        rss = {size: server.peak_rss_mb() for size, server in careleaf.items()}
     return {
-        "store": store,
-        "generation_seconds": prepared.seconds,
-        "generation_notes": prepared.notes,
-        "rows": rows,
-        "rss_careleaf_mb": rss_careleaf,
-        "rss_ceiling_mb": rss_ceiling,
+        lib.articles: {
+            "store": store,
+            "generation_seconds": lib.prepared.seconds,
+            "generation_notes": lib.prepared.notes,
+            "rows": rows[lib.articles],
+            "rss_careleaf_mb": rss[lib.articles],
+            "rss_ceiling_mb": rss_ceiling,
+        }
+        for lib in libraries
     }
+
+
+def _row(store: str, size: int, target: Target, measured: dict[str, dict]) -> dict[str, Any]:
+    row: dict[str, Any] = {"target": target.name, "note": target.note}
+    if not target.measurable:
+        row["unavailable"] = target.unavailable
+        say(f"  {store} {size} {target.name}: {target.unavailable}")
+        return row
+    ours, ceiling = measured[str(size)], measured["ceiling"]
+    row.update(careleaf=ours, ceiling=ceiling)
+    row["ratio"] = ours["rps"] / ceiling["rps"] if ceiling["rps"] else 0.0
+    say(f"  {store} {size} {target.name}: {ours['rps']:.0f} req/s, "
+        f"ceiling {ceiling['rps']:.0f} ({row['ratio']:.0%})")  # fmt: skip
+    return row

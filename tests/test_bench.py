@@ -103,7 +103,7 @@ def test_wrk_script_rotates_requests_and_mints_unique_emails():
     conditional = Request("GET", "/b", {"If-None-Match": '"1"'})
     target = Target("detail", [Request("GET", "/a"), conditional])
     script = lua_script(target, "run1")
-    assert "[==[/a]==]" in script and "[==[If-None-Match]==]" in script
+    assert "[==[/a]==]" in script and '{[ [==[If-None-Match]==] ] = [==["1"]==]}' in script
     assert "latency:percentile(99)" in script
     signup = Target("signup", [Request("POST", "/s", {"Content-Type": "application/json"}, "")])
     signup.unique_emails = True
