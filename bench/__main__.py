@@ -45,6 +45,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--keep", action="store_true", help="do not drop the stores afterwards")
     parser.add_argument("--note", action="append", default=[], help="a line for RESULTS.md")
     parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
+    parser.add_argument(
+        "--render", action="store_true", help="only rewrite RESULTS.md from RESULTS.json"
+    )
     return parser.parse_args(argv)
 
 
@@ -59,6 +62,9 @@ def load_tool(choice: str) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse(argv)
+    if args.render:
+        report.rerender(args.results.with_suffix(".json"), args.results)
+        return
     tool = load_tool(args.load_tool)
     gunicorn = GunicornSettings(args.workers, args.worker_class, args.threads)
     settings = BenchSettings(

@@ -45,10 +45,38 @@ def _ms(value: float) -> str:
     return f"{value:.1f}" if value < 100 else f"{value:.0f}"
 
 
-def _row(row: dict[str, Any]) -> str:
+# The issue's goals: a share of the ceiling's requests/s, or a p99 at scale on PostgreSQL.
+RATIO_GOALS = {"article list": 0.60, "article detail": 0.60, "304 revalidation": 0.80}
+P99_GOALS_MS = {"related articles": 50.0, "search": 50.0}
+SCALE_GOAL = 1.5
+RSS_GOAL_MB = 150
+
+
+def _verdict(met: bool) -> str:
+    return "met" if met else "**missed**"
+
+
+def goal(row: dict[str, Any], store: str, articles: int) -> str:
+    """The goal of this row's target, and whether this measurement meets it."""
+    target, measured = row["target"], not row.get("unavailable")
+    if target in RATIO_GOALS:
+        wanted = RATIO_GOALS[target]
+        verdict = f": {_verdict(row['ratio'] >= wanted)}" if measured else ""
+        return f">= {wanted:.0%}{verdict}"
+    if target in P99_GOALS_MS:
+        limit = P99_GOALS_MS[target]
+        text = f"p99 < {limit:g} ms at 100,000 on PostgreSQL"
+        if measured and store == "postgresql" and articles >= 100_000:
+            text += f": {_verdict(row['careleaf']['p99_ms'] < limit)}"
+        return text
+    return ""
+
+
+def _row(row: dict[str, Any], store: str, articles: int) -> str:
     name = f"{row['target']}" + (f" ({row['note']})" if row.get("note") else "")
+    wanted = goal(row, store, articles)
     if row.get("unavailable"):
-        return f"| {name} | {row['unavailable']} | | | | | | |"
+        return f"| {name} | {row['unavailable']} | | | | | | | {wanted} |"
     ours, ceiling = row["careleaf"], row["ceiling"]
     errors = ours["errors"] + ours["socket_errors"]
     ceiling_errors = ceiling["errors"] + ceiling["socket_errors"]
@@ -57,11 +85,11 @@ def _row(row: dict[str, Any]) -> str:
         f"| {name} | {ours['rps']:.0f} | {ceiling['rps']:.0f} | **{row['ratio']:.0%}** "
         f"| {_ms(ours['p50_ms'])} / {_ms(ours['p99_ms'])} "
         f"| {_ms(ceiling['p50_ms'])} / {_ms(ceiling['p99_ms'])} "
-        f"| {ours['requests']} | {error_text} |"
+        f"| {ours['requests']} | {error_text} | {wanted} |"
     )
 
 
-def store_table(store: dict[str, Any]) -> list[str]:
+def store_table(store: dict[str, Any], articles: int) -> list[str]:
     lines = [
         f"### {STORE_NAMES.get(store['store'], store['store'])}",
         "",
@@ -70,17 +98,20 @@ def store_table(store: dict[str, Any]) -> list[str]:
         + ".",
         "",
         "| target | Careleaf req/s | ceiling req/s | ratio | Careleaf p50 / p99 ms "
-        "| ceiling p50 / p99 ms | requests | errors |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-        *(_row(row) for row in store["rows"]),
+        "| ceiling p50 / p99 ms | requests | errors | goal |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        *(_row(row, store["store"], articles) for row in store["rows"]),
         "",
     ]
     for server in ("careleaf", "ceiling"):
         peaks = store.get(f"rss_{server}_mb") or []
         if peaks:
+            verdict = ""
+            if server == "careleaf" and articles >= 100_000:
+                verdict = f"; goal <= {RSS_GOAL_MB} MB: {_verdict(max(peaks) <= RSS_GOAL_MB)}"
             lines.append(
                 f"Peak RSS per worker, {server}: max {max(peaks):.0f} MB "
-                f"(workers: {', '.join(f'{p:.0f}' for p in sorted(peaks))} MB)."
+                f"(workers: {', '.join(f'{p:.0f}' for p in sorted(peaks))} MB{verdict})."
             )
     return [*lines, ""]
 
@@ -102,7 +133,7 @@ def run_section(run: dict[str, Any]) -> list[str]:
         "",
     ]
     for store in run["stores"]:
-        lines += store_table(store)
+        lines += store_table(store, run["articles"])
     return lines
 
 
@@ -123,8 +154,8 @@ def scale_section(runs: dict[str, dict[str, Any]]) -> list[str]:
         f"Cost = 1 / requests/s, {when}. The ceiling-normalised cost (ratio at 1,000 / ratio at "
         "the larger size) cancels machine drift; target: at most 1.5x.",
         "",
-        "| store | target | cost x (raw) | cost x (vs ceiling) | p99 ms at 1,000 -> large |",
-        "| --- | --- | ---: | ---: | ---: |",
+        "| store | target | cost x (raw) | cost x (vs ceiling) | p99 ms at 1,000 -> large | goal |",
+        "| --- | --- | ---: | ---: | ---: | --- |",
     ]
     small_stores = {store["store"]: store for store in small["stores"]}
     for store in large["stores"]:
@@ -141,7 +172,8 @@ def scale_section(runs: dict[str, dict[str, Any]]) -> list[str]:
             lines.append(
                 f"| {STORE_NAMES.get(store['store'])} | {row['target']} | {raw:.2f} "
                 f"| {normalised:.2f} | {_ms(old['careleaf']['p99_ms'])} -> "
-                f"{_ms(row['careleaf']['p99_ms'])} |"
+                f"{_ms(row['careleaf']['p99_ms'])} "
+                f"| <= {SCALE_GOAL}x: {_verdict(normalised <= SCALE_GOAL)} |"
             )
     return [*lines, ""]
 
@@ -165,6 +197,12 @@ def existing_notes(path: Path) -> str:
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     index = text.find(NOTES_HEADING)
     return text[index:] if index >= 0 else f"{NOTES_HEADING}\n\n(none yet)\n"
+
+
+def rerender(results_json: Path, results_md: Path) -> None:
+    """Rewrite RESULTS.md from RESULTS.json (after editing the notes or the layout)."""
+    runs = json.loads(results_json.read_text())
+    results_md.write_text(render(runs, existing_notes(results_md)), encoding="utf-8")
 
 
 def record(run: dict[str, Any], results_json: Path, results_md: Path) -> str:

@@ -169,7 +169,8 @@ def test_report_shows_ratios_keeps_notes_and_compares_scale(tmp_path):
     results_md, results_json = tmp_path / "RESULTS.md", tmp_path / "RESULTS.json"
     text = report.record(_run(1000, 500, 2000), results_json, results_md)
     assert "| article list (page of 20) | 500 | 2000 | **25%** | 10.0 / 20.0 |" in text
-    assert "| search | n/a here |" in text
+    assert "| 900 | 2 | >= 60%: **missed** |" in text
+    assert "| search | n/a here | | | | | | | p99 < 50 ms at 100,000 on PostgreSQL |" in text
     assert "2 cores (Test CPU), 4.0 GB memory" in text and "wrk 4.1" in text
     assert "Peak RSS per worker, careleaf: max 62 MB" in text
     results_md.write_text(results_md.read_text().replace("(none yet)", "Lists cost the ORM."))
@@ -178,4 +179,8 @@ def test_report_shows_ratios_keeps_notes_and_compares_scale(tmp_path):
     written = results_md.read_text()
     assert "## 1,000 articles" in written and "## 100,000 articles" in written
     assert "Lists cost the ORM." in written
-    assert "| PostgreSQL | article list | 2.00 | 2.00 | 20.0 -> 20.0 |" in written
+    assert (
+        "| PostgreSQL | article list | 2.00 | 2.00 | 20.0 -> 20.0 | <= 1.5x: **missed** |"
+        in written
+    )
+    assert "MB; goal <= 150 MB: met)" in written
