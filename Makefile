@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run install install-dev migrate seed serve test test-postgres lint format openapi clean
+.PHONY: run install install-dev migrate seed serve test test-postgres lint format openapi bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,13 @@ format: install-dev
 
 openapi: install
 	DATABASE_URL=sqlite:// $(BIN)/flask --app wsgi openapi write --format=yaml openapi.yaml
+
+# `make bench ARGS="--articles 100000 --stores postgresql"`; see README, Benchmark.
+bench: install
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+		&& { apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }; }; } \
+		|| echo "wrk is not installed: the Python load client (bench/pyload.py) will drive the load"
+	$(BIN)/python -m bench $(ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

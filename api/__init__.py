@@ -31,9 +31,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"])  # type: ignore[method-assign]
 
     from api import cli, docs
-    from api.core import errors, query_args, transactions
+    from api.core import errors, fastjson, query_args, transactions
     from api.extensions import api, db, limiter
 
+    fastjson.init_app(app)
     db.init_app(app)
     api.init_app(app)
     errors.init_app(app)
