@@ -41,7 +41,8 @@ def _register_blueprints(api: Any) -> None:
     from api.articles.routes import blp as articles
     from api.authors.routes import blp as authors
     from api.health.routes import blp as health
+    from api.search.routes import blp as search
     from api.topics.routes import blp as topics
 
-    for blueprint in (articles, authors, topics, health):
+    for blueprint in (articles, authors, topics, search, health):
         api.register_blueprint(blueprint)

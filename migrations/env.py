@@ -7,6 +7,7 @@ from sqlalchemy import Connection
 
 from api.core.db import make_engine
 from api.models import Base
+from api.search.index import include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -29,6 +30,7 @@ def _configure(connection: Connection | None = None, url: str | None = None) -> 
         render_as_batch=True,  # SQLite alters tables by copying them
         compare_type=True,
         user_module_prefix="api.core.db.",
+        include_name=include_name,  # store-specific search index objects are not models
     )
 
 
