@@ -7,6 +7,7 @@ from flask.views import MethodView
 from api.articles import services
 from api.articles.models import Article
 from api.articles.schemas import ArticleListArgsSchema, ArticleSchema, ArticleSummarySchema
+from api.core.field_selection import selectable_fields
 from api.core.pagination import SelectPage
 from api.core.smorest import Blueprint
 
@@ -19,11 +20,13 @@ blp = Blueprint(
 class Articles(MethodView):
     @blp.arguments(ArticleListArgsSchema, location="query")
     @blp.response(200, ArticleSummarySchema(many=True))
+    @selectable_fields(ArticleSummarySchema)
     @blp.paginate(SelectPage)
     def get(self, args: dict[str, Any]) -> Any:
         """List published articles
 
-        Newest first by default; `topic` includes the topic's descendants.
+        Newest first by default; `topic` includes the topic's descendants (several topics:
+        `topic_match=any|all`); `fields` selects the returned fields.
         """
         return services.public_summaries(**args)
 
