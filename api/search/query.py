@@ -41,6 +41,8 @@ class Term:
 
     words: tuple[str, ...]
     quoted: bool = False
+    # As typed: PostgreSQL parses it with the parser that indexed the documents ("omega-3").
+    source: str = field(default="", compare=False)
 
     @property
     def text(self) -> str:
@@ -91,9 +93,9 @@ def term(text: str, *, quoted: bool = False) -> Term | None:
     words = tuple(word.lower() for word in WORD.findall(text))
     if not words or all(word in STOP_WORDS for word in words):
         return None
-    if len(words) == 1 or quoted:
-        return Term(words, quoted=quoted)
-    return Term(words, quoted=True)  # "omega-3" is the phrase "omega 3", as both stores index it
+    source = text.replace('"', " ").strip()
+    # Several words in one unquoted chunk ("omega-3") are a phrase, as the stores index them.
+    return Term(words, quoted=quoted or len(words) > 1, source=source)
 
 
 def parse(text: str) -> SearchQuery:

@@ -129,7 +129,8 @@ class PostgresStore:
 def _pg_term(term: Term) -> ColumnElement[Any]:
     if term.is_prefix:
         return func.to_tsquery(ENGLISH, f"'{term.text}':*")
-    return func.websearch_to_tsquery(ENGLISH, f'"{term.text}"')
+    # A quoted phrase in websearch syntax; `source` holds no quote, so nothing else is syntax.
+    return func.websearch_to_tsquery(ENGLISH, f'"{term.source or term.text}"')
 
 
 def _pg_all(terms: Conjunction) -> ColumnElement[Any]:

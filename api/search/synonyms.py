@@ -58,7 +58,8 @@ def expand(query: SearchQuery, topics: Sequence[Named]) -> tuple[SearchQuery, li
             own = list(source[index].options)
         else:
             own = [tuple(t for g in source[index : index + run] for t in g.options[0])]
-        extra = [option for option in _alternatives(hits) if option not in own]
+        known = {option[0].words for option in own if len(option) == 1}
+        extra = [option for option in _alternatives(hits) if option[0].words not in known]
         groups.append(Group(tuple(own + extra[:MAX_ALTERNATIVES])))
         matched.extend(topic for topic in hits if topic not in matched)
         index += run
