@@ -45,9 +45,7 @@ def search_object_names(url: str) -> set[str]:
     return {name for name in names if "fts" in name or "search" in name or "prefix" in name}
 
 
-def test_upgrade_indexes_existing_articles_and_downgrade_removes_the_index(
-    empty_store, make_app
-):
+def test_upgrade_indexes_existing_articles_and_downgrade_removes_the_index(empty_store, make_app):
     config = alembic_config(empty_store)
     command.upgrade(config, "0001")
     engine = make_engine(empty_store)

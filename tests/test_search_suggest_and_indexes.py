@@ -173,5 +173,9 @@ def test_search_and_suggest_use_indexes_not_scans(app, client, library, database
         assert "ix_topics_name_prefix" in topic_plan, topic_plan
     else:
         assert "VIRTUAL TABLE INDEX" in search_plan and "SCAN articles " not in search_plan
+        # Every FTS statement (count, page) is led by the MATCH, never by the visibility index.
+        for sql, plan in plans.items():
+            if "articles_fts" in sql:
+                assert "ix_articles_status_published_at" not in plan, (sql, plan)
         assert "USING INDEX ix_articles_title_prefix" in title_plan, title_plan
         assert "ix_topics_name_prefix" in topic_plan, topic_plan

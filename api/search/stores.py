@@ -35,6 +35,7 @@ class SqliteStore:
 
     table = sa.table(FTS_TABLE, sa.column("rowid"))
     fts = sa.literal_column(FTS_TABLE)
+    match_rowid = sa.literal_column(f"+{FTS_TABLE}.rowid")
 
     def __init__(self, query: SearchQuery) -> None:
         self.expression = fts5_expression(query)
@@ -49,7 +50,9 @@ class SqliteStore:
         return (
             select(Article.id, score)
             .select_from(self.table)
-            .join(Article, Article.id == self.table.c.rowid)
+            # The unary + keeps SQLite from walking the visibility index and probing FTS5 once
+            # per public article (1000x slower at 100k): the MATCH leads, articles by key.
+            .join(Article, Article.id == self.match_rowid)
             .where(self._match(), public_filter())
         )
 
