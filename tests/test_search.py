@@ -164,6 +164,8 @@ def test_results_are_paged(client, make):
     assert json.loads(first.headers["X-Pagination"])["total"] == 5
     pages = [hits(client, "quokka", page_size=2, page=page) for page in (1, 2, 3, 4)]
     assert [len(page) for page in pages] == [2, 2, 1, 0]
+    past_the_end = search(client, "quokka", page_size=2, page=4)
+    assert json.loads(past_the_end.headers["X-Pagination"])["total"] == 5
     assert len({slug for page in pages for slug in page}) == 5
 
 

@@ -54,28 +54,34 @@ def search(
         matching = matching.where(in_topic_tree(topic))
     if language is not None:
         matching = matching.where(Article.language == language)
-    # Counting needs no score: the same joins and conditions, without ranking every match.
-    results.total = db.session.scalar(matching.with_only_columns(func.count())) or 0
-    if results.total > (page - 1) * page_size:
-        results.articles = _page_of_hits(store, matching, page, page_size)
+    results.articles, results.total = _page_of_hits(store, matching, page, page_size)
+    if not results.articles and page > 1:
+        # Past the last page: the page query cannot say how many there are; count them.
+        results.total = db.session.scalar(matching.with_only_columns(func.count())) or 0
     return results
 
 
-def _page_of_hits(store: Any, matching: Any, page: int, page_size: int) -> list[Article]:
-    score = matching.selected_columns.score
-    ranked = matching.order_by(score.desc(), Article.published_at.desc(), Article.id.desc())
+def _page_of_hits(store: Any, matching: Any, page: int, page_size: int) -> tuple[list[Any], int]:
+    """One page of hits with snippets, and the number of all hits (one pass over matches)."""
+    # Nested, because SQLite refuses bm25() next to a window function in one SELECT.
+    hit = matching.subquery("hit")
+    ranked = select(hit.c.id, hit.c.score, func.count().over().label("total")).order_by(
+        hit.c.score.desc(), hit.c.published_at.desc(), hit.c.id.desc()
+    )
     page_cte = ranked.offset((page - 1) * page_size).limit(page_size).cte("page")
     rows = db.session.execute(
         store.with_snippets(page_cte)
+        .add_columns(page_cte.c.total)
         .options(*SUMMARY_OPTIONS)
         .order_by(page_cte.c.score.desc(), Article.published_at.desc(), Article.id.desc())
-    )
+    ).all()
     hits = []
-    for article, score_value, raw_snippet in rows:
+    for article, score_value, raw_snippet, _total in rows:
         article.score = float(score_value)
         article.snippet = render_snippet(raw_snippet or "")
         hits.append(article)
-    return hits
+    total = rows[0].total if rows else 0
+    return hits, total
 
 
 def render_snippet(raw: str) -> str:

@@ -45,10 +45,10 @@ class SqliteStore:
         return self.fts.op("MATCH")(self.parameter)
 
     def matching(self) -> Select[Any]:
-        """Ids and scores of the public articles that match."""
+        """Ids, publication times and scores of the public articles that match."""
         score = (-func.bm25(self.fts, *FTS_COLUMN_WEIGHTS)).label("score")
         return (
-            select(Article.id, score)
+            select(Article.id, Article.published_at, score)
             .select_from(self.table)
             # The unary + keeps SQLite from walking the visibility index and probing FTS5 once
             # per public article (1000x slower at 100k): the MATCH leads, articles by key.
@@ -108,10 +108,10 @@ class PostgresStore:
         self.tsquery = pg_tsquery(query)
 
     def matching(self) -> Select[Any]:
-        """Ids and scores of the public articles that match."""
+        """Ids, publication times and scores of the public articles that match."""
         score = func.ts_rank_cd(self.vector, self.tsquery).label("score")
         return (
-            select(Article.id, score)
+            select(Article.id, Article.published_at, score)
             .select_from(Article)
             .where(self.vector.op("@@")(self.tsquery), public_filter())
         )
