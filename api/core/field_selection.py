@@ -50,7 +50,7 @@ def fields_argument(schema: type[ma.Schema]) -> CommaSeparatedList:
             )
 
     return CommaSeparatedList(
-        ma.fields.String(validate=ma.validate.Length(max=60)),
+        ma.fields.String(validate=ma.validate.Length(max=60), metadata={"enum": allowed}),
         validate=known,
         metadata={
             "description": f"Return only these fields (comma-separated): {', '.join(allowed)}"

@@ -25,6 +25,7 @@ MAX_AUTHORS = 10
 # Topics that could match a query are few; the lexicon read per search is capped regardless.
 MAX_LEXICON = 200
 AUTHOR_WORD_MIN_LENGTH = 3
+TOPIC_WORD_MIN_LENGTH = 2
 
 
 @dataclass
@@ -107,7 +108,7 @@ def _synonyms_of(words: list[str]) -> ColumnElement[bool]:
 
 def _topics_named_by(query: SearchQuery) -> list[Topic]:
     """Topics whose name or a synonym starts with a query word: the candidates to expand with."""
-    words = query.words
+    words = [word for word in query.words if len(word) >= TOPIC_WORD_MIN_LENGTH]
     if not words:
         return []
     condition = or_(_starts_with_any(Topic.name, words), _synonyms_of(words))
