@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy.orm import load_only
 
 from api.articles.models import Article
 from api.articles.services import SUMMARY_OPTIONS, in_topic_tree
@@ -112,11 +113,14 @@ def _topics_named_by(query: SearchQuery) -> list[Topic]:
     if not words:
         return []
     condition = or_(_starts_with_any(Topic.name, words), _synonyms_of(words))
-    return list(
-        db.session.scalars(
-            select(Topic).where(condition).order_by(Topic.name, Topic.id).limit(MAX_LEXICON)
-        )
+    lexicon = (
+        select(Topic)
+        .options(load_only(Topic.slug, Topic.name, Topic.synonyms))
+        .where(condition)
+        .order_by(Topic.name, Topic.id)
+        .limit(MAX_LEXICON)
     )
+    return list(db.session.scalars(lexicon))
 
 
 def _authors_named_by(query: SearchQuery) -> list[Author]:
