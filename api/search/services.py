@@ -138,14 +138,14 @@ def _authors_named_by(query: SearchQuery) -> list[Author]:
 def _starting_with(column: Any, prefix: str, dialect: str) -> tuple[Any, Any]:
     """`column` starts with `prefix` ignoring case, as an index range; and its sort key.
 
-    The indexes are `lower(column) text_pattern_ops` on PostgreSQL and `column COLLATE
-    NOCASE` on SQLite (migration 0005): a range keeps working with generic query plans.
+    The indexes are `lower(column) COLLATE "C"` on PostgreSQL and `column COLLATE NOCASE`
+    on SQLite (migration 0005); a range, unlike LIKE, also works with generic query plans.
     """
     low = prefix.lower()
     high = low[:-1] + chr(ord(low[-1]) + 1)
     if dialect == "postgresql":
-        lowered = func.lower(column)
-        return sa.and_(lowered.op("~>=~")(low), lowered.op("~<~")(high)), lowered
+        lowered = func.lower(column).collate("C")
+        return sa.and_(lowered >= low, lowered < high), lowered
     folded = column.collate("NOCASE")
     return sa.and_(folded >= low, folded < high), folded
 
