@@ -23,7 +23,7 @@ class Named(Protocol):
 
 def _key(text: str) -> str:
     """Names compare as their words: case and punctuation aside ("Omega-3" = "omega 3")."""
-    return " ".join(WORD.findall(text.casefold()))
+    return " ".join(WORD.findall(text.lower()))  # as query words are lowered
 
 
 def _plain_word(group: Group) -> Term | None:
