@@ -85,6 +85,7 @@ def _register_blueprints(api: Any) -> None:
     from api.related.routes import blp as related
     from api.review.routes import blp as review_queue
     from api.revisions.routes import blp as revisions
+    from api.search.routes import blp as search
     from api.taxonomy.routes import blp as taxonomy
     from api.topics.routes import blp as topics
     from api.users.routes import blp as users
@@ -94,6 +95,7 @@ def _register_blueprints(api: Any) -> None:
         articles,
         authors,
         topics,
+        search,
         health,
         links,
         related,

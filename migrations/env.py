@@ -7,6 +7,7 @@ from sqlalchemy import Connection
 
 from api.core.db import make_engine
 from api.models import Base
+from api.search.index import include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -29,6 +30,7 @@ def _configure(connection: Connection | None = None, url: str | None = None) -> 
         render_as_batch=True,  # SQLite alters tables by copying them
         compare_type=True,
         user_module_prefix="api.core.db.",
+        include_name=include_name,  # store-specific search index objects are not models
     )
 
 
@@ -47,9 +49,19 @@ def run_migrations_online() -> None:
         return
     engine = make_engine(_database_url())
     with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # Batch mode rebuilds tables by copy and drop: keys are checked once, afterwards.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # end the autobegun transaction: Alembic must own its own
         _configure(connection=connection)
         with context.begin_transaction():
             context.run_migrations()
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.commit()
+            if problems:
+                raise RuntimeError(f"the migration left dangling references: {problems[:5]}")
     engine.dispose()
 
 

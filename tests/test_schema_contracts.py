@@ -11,6 +11,7 @@ from alembic.migration import MigrationContext
 
 from api.core.db import make_engine
 from api.models import Base
+from api.search.index import include_name
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,7 +26,9 @@ def test_migrations_yield_exactly_the_models_schema(database_url):
     # The session store was built by `alembic upgrade head` alone (see conftest).
     engine = make_engine(database_url)
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": include_name}
+        )
         differences = compare_metadata(context, Base.metadata)
     engine.dispose()
     assert differences == []

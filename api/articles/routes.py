@@ -11,6 +11,7 @@ from api.articles.schemas import ArticleListArgsSchema, ArticleSchema, ArticleSu
 from api.articles.staff_schemas import ArticleWriteSchema, StaffArticleSchema, TransitionSchema
 from api.core.auth import current_user, require_user
 from api.core.errors import Problem
+from api.core.field_selection import selectable_fields
 from api.core.pagination import SelectPage
 from api.core.smorest import Blueprint, staff_only
 from api.core.writes import check_if_match, etag_header, patch_schema, require_json_body
@@ -37,12 +38,14 @@ class Articles(MethodView):
     @blp.arguments(ArticleListArgsSchema, location="query")
     @blp.response(200, ArticleSummarySchema(many=True))
     @blp.alt_response(401, description="`status` was given without a staff token")
+    @selectable_fields(ArticleSummarySchema)
     @blp.paginate(SelectPage)
     @blp.doc(security=OPTIONAL_TOKEN)
     def get(self, args: dict[str, Any]) -> Any:
         """List articles: published ones, or any status for staff
 
-        Newest first by default; `topic` includes the topic's descendants. With a staff token
+        Newest first by default; `topic` includes the topic's descendants (several topics:
+        `topic_match=any|all`); `fields` selects the returned fields. With a staff token
         every status is listed; `status` (repeatable) narrows it.
         """
         if current_user() is None and "status" not in args:

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 import marshmallow as ma
 
 from api.articles.models import ArticleStatus
 from api.authors.schemas import AuthorSummarySchema
+from api.core.field_selection import CommaSeparatedList, fields_argument
 from api.core.smorest import Schema
 from api.core.validation import SLUG, HttpUrl
 
@@ -69,10 +73,28 @@ class ArticleSchema(ArticleSummarySchema):
     created_at = ma.fields.AwareDateTime(dump_only=True)
 
 
+def _instant(description: str) -> ma.fields.AwareDateTime:
+    return ma.fields.AwareDateTime(
+        default_timezone=dt.UTC,
+        metadata={"description": f"{description} (ISO 8601; UTC when no offset is given)"},
+    )
+
+
 class ArticleListArgsSchema(Schema):
-    topic = ma.fields.String(
-        validate=ma.validate.Length(max=120),
-        metadata={"description": "Topic slug; articles of its descendant topics are included"},
+    topic = CommaSeparatedList(
+        ma.fields.String(validate=ma.validate.Length(max=120)),
+        validate=ma.validate.Length(max=20),
+        metadata={
+            "description": (
+                "Topic slugs (repeat or comma-separate); articles of their descendant topics "
+                "are included"
+            )
+        },
+    )
+    topic_match = ma.fields.String(
+        load_default="any",
+        validate=ma.validate.OneOf(["any", "all"]),
+        metadata={"description": "With several topics: under any of them, or under all"},
     )
     author = ma.fields.String(
         validate=ma.validate.Length(max=120), metadata={"description": "Author slug"}
@@ -91,3 +113,15 @@ class ArticleListArgsSchema(Schema):
             "staff see every status when it is not given"
         },
     )
+    updated_since = _instant("Only articles updated at or after this time")
+    published_after = _instant("Only articles published at or after this time")
+    published_before = _instant("Only articles published before this time")
+    fields = fields_argument(ArticleSummarySchema)
+
+    @ma.validates_schema
+    def _window_is_ordered(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        after, before = data.get("published_after"), data.get("published_before")
+        if after is not None and before is not None and after >= before:
+            raise ma.ValidationError(
+                "Must be later than published_after.", field_name="published_before"
+            )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 
 from api.articles.models import Article, ArticleTopic
@@ -57,31 +58,78 @@ def in_topic_tree(topic_slug: str) -> Any:
     )
 
 
+def in_topic_trees(topic_slugs: list[str], match: str = "any") -> Any:
+    """Articles under any (or all) of the topics, each topic including its descendants."""
+    slugs = list(dict.fromkeys(topic_slugs))
+    if len(slugs) == 1:
+        return in_topic_tree(slugs[0])
+    if match == "any":
+        topic_ids = descendant_ids(select(Topic.id).where(Topic.slug.in_(slugs)))
+        return exists().where(
+            ArticleTopic.article_id == Article.id, ArticleTopic.topic_id.in_(topic_ids)
+        )
+    # Each topic's tree, labelled by its root: an article qualifies when it is filed in all.
+    roots = select(Topic.id.label("root"), Topic.id.label("id")).where(Topic.slug.in_(slugs))
+    trees = roots.cte("topic_trees", recursive=True)
+    trees = trees.union_all(select(trees.c.root, Topic.id).where(Topic.parent_id == trees.c.id))
+    filed_in_all = (
+        select(ArticleTopic.article_id)
+        .join(trees, ArticleTopic.topic_id == trees.c.id)
+        .group_by(ArticleTopic.article_id)
+        .having(func.count(trees.c.root.distinct()) == len(slugs))
+    )
+    return Article.id.in_(filed_in_all)
+
+
 def public_summaries(
     *,
-    topic: str | None = None,
+    topic: list[str] | str | None = None,
+    topic_match: str = "any",
     author: str | None = None,
     language: str | None = None,
     sort: str = "-published_at",
+    updated_since: dt.datetime | None = None,
+    published_after: dt.datetime | None = None,
+    published_before: dt.datetime | None = None,
 ) -> Select[tuple[Article]]:
     """Public article summaries, filtered and sorted; paged by the caller."""
     return filtered_summaries(
-        public_articles(), topic=topic, author=author, language=language, sort=sort
+        public_articles(),
+        topic=topic,
+        topic_match=topic_match,
+        author=author,
+        language=language,
+        sort=sort,
+        updated_since=updated_since,
+        published_after=published_after,
+        published_before=published_before,
     )
 
 
 def filtered_summaries(
     query: Select[tuple[Article]],
     *,
-    topic: str | None = None,
+    topic: list[str] | str | None = None,
+    topic_match: str = "any",
     author: str | None = None,
     language: str | None = None,
     sort: str = "-published_at",
+    updated_since: dt.datetime | None = None,
+    published_after: dt.datetime | None = None,
+    published_before: dt.datetime | None = None,
 ) -> Select[tuple[Article]]:
     """Summaries of the articles of `query` (public or staff), filtered and sorted."""
     query = query.options(*SUMMARY_OPTIONS).order_by(*SORTS[sort])
-    if topic is not None:
-        query = query.where(in_topic_tree(topic))
+    if topic:
+        query = query.where(
+            in_topic_trees([topic] if isinstance(topic, str) else topic, topic_match)
+        )
+    if updated_since is not None:
+        query = query.where(Article.updated_at >= updated_since)
+    if published_after is not None:
+        query = query.where(Article.published_at >= published_after)
+    if published_before is not None:
+        query = query.where(Article.published_at < published_before)
     if author is not None:
         query = query.where(Article.author.has(Author.slug == author))
     if language is not None:

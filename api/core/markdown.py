@@ -33,11 +33,14 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 
-def sanitize_html(markup: str) -> str:
-    """Keep only allowlisted tags, attributes and URL schemes; nothing executable survives."""
+def sanitize_html(markup: str, *, extra_tags: frozenset[str] = frozenset()) -> str:
+    """Keep only allowlisted tags, attributes and URL schemes; nothing executable survives.
+
+    `extra_tags` widens the allowlist for one use (search snippets allow `<mark>`).
+    """
     return nh3.clean(
         markup,
-        tags=set(ALLOWED_TAGS),
+        tags=set(ALLOWED_TAGS | extra_tags),
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=set(URL_SCHEMES),
         link_rel="noopener noreferrer",

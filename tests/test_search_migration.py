@@ -1,0 +1,68 @@
+"""Migration 0005 indexes articles that already exist, and downgrades cleanly, on both stores."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from alembic import command
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
+
+from api.core.db import make_engine
+from tests.conftest import alembic_config, fresh_postgres_database
+
+
+@pytest.fixture
+def empty_store(tmp_path) -> Iterator[str]:
+    server_url = os.environ.get("TEST_DATABASE_URL")
+    if server_url:
+        with fresh_postgres_database(server_url) as url:
+            yield url
+    else:
+        yield f"sqlite:///{tmp_path / 'migrate.db'}"
+
+
+INSERT_ARTICLE = """
+    INSERT INTO authors (slug, name, kind, bio_markdown, bio_html, created_at, updated_at)
+    VALUES ('a', 'A', 'person', '', '', :now, :now);
+    INSERT INTO articles (slug, title, summary, body_markdown, body_html, body_text, toc,
+        language, status, published_at, author_id, reading_time_minutes, reading_grade,
+        version, created_at, updated_at)
+    VALUES ('older', 'Written before search', '', '', '', 'Mentions a quokka.', '[]', 'en',
+        'published', :now, 1, 1, 0, 1, :now, :now);
+"""
+
+
+def search_object_names(url: str) -> set[str]:
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        inspector = inspect(connection)
+        names = set(inspector.get_table_names())
+        names |= {column["name"] for column in inspector.get_columns("articles")}
+        names |= {index["name"] for index in inspector.get_indexes("articles")}
+    engine.dispose()
+    return {name for name in names if "fts" in name or "search" in name or "prefix" in name}
+
+
+def test_upgrade_indexes_existing_articles_and_downgrade_removes_the_index(empty_store, make_app):
+    config = alembic_config(empty_store)
+    command.upgrade(config, "0001")
+    engine = make_engine(empty_store)
+    with engine.begin() as connection:
+        for statement in filter(str.strip, INSERT_ARTICLE.split(";")):
+            connection.execute(text(statement), {"now": "2026-01-01 00:00:00+00:00"})
+    engine.dispose()
+
+    command.upgrade(config, "head")
+    client = make_app(DATABASE_URL=empty_store).test_client()
+    response = client.get("/api/v1/search?q=quokka")
+    assert [hit["slug"] for hit in response.get_json()["articles"]] == ["older"]
+    assert search_object_names(empty_store)
+
+    before_search = ScriptDirectory.from_config(config).get_revision("0005").down_revision
+    command.downgrade(config, before_search)
+    assert search_object_names(empty_store) == set()
+    command.upgrade(config, "head")
+    assert [hit["slug"] for hit in client.get("/api/v1/search?q=quokka").get_json()["articles"]]

@@ -1,0 +1,182 @@
+"""Type-ahead suggestions, constant query counts, and proof that search and suggest use indexes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from api.articles.models import ArticleStatus
+
+
+def suggest(client, q, **params) -> dict[str, Any]:
+    response = client.get("/api/v1/search/suggest", query_string={"q": q, **params})
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def test_suggest_titles_and_topic_names_by_prefix_ignoring_case(client, make):
+    make.topic(slug="mast-cells", name="Mast cell activation")
+    make.topic(slug="masks", name="Masks")
+    article = make.article(title="Mast cells and you")
+    make.article(title="Mastering sleep", status=ArticleStatus.DRAFT)
+    make.article(title="A mast cell story")  # contains, does not start with
+    for q in ("mast", "MAST", " Mast "):
+        body = suggest(client, q)
+        assert body["articles"] == [{"slug": article.slug, "title": "Mast cells and you"}]
+        assert body["topics"] == [{"slug": "mast-cells", "name": "Mast cell activation"}]
+    body = suggest(client, "ma", limit=1)
+    assert body["topics"] == [{"slug": "masks", "name": "Masks"}]
+
+
+def test_suggest_treats_wildcards_literally(client, make):
+    percent = make.article(title="100% whole grain")
+    make.article(title="1000 steps a day")
+    make.article(title="1_2 cups")
+    assert [a["slug"] for a in suggest(client, "100%")["articles"]] == [percent.slug]
+    assert suggest(client, "1%")["articles"] == []
+    assert suggest(client, "_")["articles"] == []
+
+
+@pytest.mark.parametrize("query", ["q=", "q=%20%20", "q=x&limit=0", "q=x&limit=21", "limit=3"])
+def test_suggest_rejects_bad_input_naming_the_field(client, query):
+    response = client.get(f"/api/v1/search/suggest?{query}")
+    assert response.status_code == 422
+    assert set(response.get_json()["errors"]) <= {"q", "limit"}
+
+
+@pytest.fixture
+def library(make):
+    make.topic(slug="back-pain", name="Back pain", synonyms=["backache"])
+    authors = [make.author(name=f"Quinn Author {n}") for n in range(3)]
+
+    def grow(count: int) -> None:
+        for index in range(count):
+            make.article(
+                title=f"Quokka back pain {index}",
+                author=authors[index % 3].slug,
+                topics=["back-pain"],
+            )
+
+    return grow
+
+
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        # topics named, authors named, the page with its total, the page's topic links
+        ("/api/v1/search?q=quokka", 4),
+        ("/api/v1/search?q=quokka backache -diet&topic=back-pain", 4),
+        ("/api/v1/search?q=quokka&page=2&page_size=1", 4),
+        ("/api/v1/search/suggest?q=quo", 2),
+    ],
+)
+def test_statement_count_does_not_grow_with_content(client, library, count_queries, url, expected):
+    counts = []
+    for batch in (2, 20):
+        library(batch)
+        with count_queries() as counter:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1] == expected, counts
+
+
+@contextmanager
+def captured_statements(app) -> Iterator[list[tuple[str, Any]]]:
+    from api.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    statements: list[tuple[str, Any]] = []
+
+    def record(_conn, _cursor, statement, parameters, *_args):
+        statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def query_plan(app, statement: str, parameters: Any) -> str:
+    """The store's plan for a statement the app sent."""
+    from api.extensions import db
+
+    with app.app_context(), db.engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            rows = connection.exec_driver_sql(f"EXPLAIN {statement}", parameters).all()
+        else:
+            rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+        connection.rollback()
+    return "\n".join(str(row[-1]) for row in rows)
+
+
+def add_filler_articles(app, count: int) -> None:
+    """Many published articles that match nothing, so that a scan would be the costly plan."""
+    from sqlalchemy import insert, text
+
+    from api.articles.models import Article
+    from api.authors.models import Author
+    from api.core import clock
+    from api.extensions import db
+
+    with app.app_context(), db.transaction() as session:
+        author = Author(slug="filler", name="Filler")
+        session.add(author)
+        session.flush()
+        rows = [
+            {
+                "slug": f"filler-{n}",
+                "title": f"Filler {n}",
+                "body_text": f"Nothing to see here, {n}.",
+                "status": ArticleStatus.PUBLISHED,
+                "published_at": clock.now(),
+                "author_id": author.id,
+            }
+            for n in range(count)
+        ]
+        session.execute(insert(Article), rows)
+    with app.app_context(), db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("ANALYZE articles"))
+
+
+def test_search_and_suggest_use_indexes_not_scans(app, client, library, database_url):
+    library(3)
+    add_filler_articles(app, 5000)
+    postgres = database_url.startswith("postgresql")
+    with captured_statements(app) as statements:
+        assert client.get('/api/v1/search?q="quokka"').status_code == 200
+        assert client.get("/api/v1/search/suggest?q=quo").status_code == 200
+    plans = {
+        statement: query_plan(app, statement, parameters) for statement, parameters in statements
+    }
+    [search_plan] = [plan for sql, plan in plans.items() if "ORDER BY" in sql and "score" in sql]
+    [title_plan] = [
+        plan
+        for sql, plan in plans.items()
+        if "FROM articles" in sql
+        and "LIMIT" in sql
+        and "title" in sql.split("FROM")[0]
+        and "score" not in sql
+    ]
+    [topic_plan] = [
+        plan for sql, plan in plans.items() if sql.lstrip().startswith("SELECT topics.slug")
+    ]
+    if postgres:
+        assert "ix_articles_search_vector" in search_plan, search_plan
+        assert "ix_articles_title_prefix" in title_plan, title_plan
+        assert "ix_topics_name_prefix" in topic_plan, topic_plan
+    else:
+        assert "VIRTUAL TABLE INDEX" in search_plan and "SCAN articles " not in search_plan
+        # Every FTS statement (count, page) is led by the MATCH, never by the visibility index.
+        for sql, plan in plans.items():
+            if "articles_fts" in sql:
+                assert "ix_articles_status_published_at" not in plan, (sql, plan)
+        assert "USING INDEX ix_articles_title_prefix" in title_plan, title_plan
+        assert "ix_topics_name_prefix" in topic_plan, topic_plan
