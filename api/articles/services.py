@@ -18,7 +18,7 @@ from api.extensions import db
 from api.links import services as links
 from api.links.rendering import render_article_body
 from api.topics.models import Topic
-from api.topics.services import descendant_ids
+from api.topics.services import descendant_ids, pillar_slug_expression
 
 SORTS = {
     "-published_at": (Article.published_at.desc(), Article.id.desc()),
@@ -39,7 +39,10 @@ SUMMARY_OPTIONS = (
 DETAIL_OPTIONS = (
     joinedload(Article.author, innerjoin=True),
     joinedload(Article.reviewed_by),
-    selectinload(Article.topic_links).joinedload(ArticleTopic.topic, innerjoin=True),
+    # The topics' public pillars (JSON-LD isPartOf), in the same query as the topics.
+    selectinload(Article.topic_links)
+    .joinedload(ArticleTopic.topic, innerjoin=True)
+    .with_expression(Topic.pillar_slug, pillar_slug_expression()),
 )
 
 
