@@ -64,5 +64,6 @@ def init_app(app: Flask) -> None:
         expose_headers=EXPOSED,
         allow_headers=ALLOWED_REQUEST_HEADERS,
         supports_credentials=False,
+        always_send=False,  # no Origin, no CORS headers (not a list of every allowed site)
         max_age=600,
     )

@@ -22,6 +22,8 @@ JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
+# Atom and sitemap documents declare their namespace as the default one (`xmlns=`) with
+# plain tag names; RSS uses these prefixes for its extension elements.
 ET.register_namespace("atom", ATOM)
 ET.register_namespace("content", CONTENT)
 ET.register_namespace("dc", DC)
@@ -67,10 +69,8 @@ def _add(parent: ET.Element, tag: str, text: str | None = None, **attrib: str) -
     return element
 
 
-def _xml(root: ET.Element, default_namespace: str | None = None) -> bytes:
-    return ET.tostring(
-        root, encoding="utf-8", xml_declaration=True, default_namespace=default_namespace
-    )
+def _xml(root: ET.Element) -> bytes:
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
 def _rfc3339(moment: dt.datetime) -> str:
@@ -106,29 +106,29 @@ def rss(feed: Feed) -> bytes:
 
 def atom(feed: Feed) -> bytes:
     """Atom 1.0 (RFC 4287)."""
-    root = ET.Element(f"{{{ATOM}}}feed")
-    _add(root, f"{{{ATOM}}}id", feed.id)
-    _add(root, f"{{{ATOM}}}title", feed.title)
-    _add(root, f"{{{ATOM}}}subtitle", feed.description)
-    _add(root, f"{{{ATOM}}}updated", _rfc3339(feed.updated))
-    _add(root, f"{{{ATOM}}}link", href=feed.home_url, rel="alternate", type="text/html")
-    _add(root, f"{{{ATOM}}}link", href=feed.self_url, rel="self", type="application/atom+xml")
+    root = ET.Element("feed", xmlns=ATOM)
+    _add(root, "id", feed.id)
+    _add(root, "title", feed.title)
+    _add(root, "subtitle", feed.description)
+    _add(root, "updated", _rfc3339(feed.updated))
+    _add(root, "link", href=feed.home_url, rel="alternate", type="text/html")
+    _add(root, "link", href=feed.self_url, rel="self", type="application/atom+xml")
     for entry in feed.entries:
-        node = _add(root, f"{{{ATOM}}}entry")
-        _add(node, f"{{{ATOM}}}id", entry.id)
-        _add(node, f"{{{ATOM}}}title", entry.title, type="text")
-        _add(node, f"{{{ATOM}}}link", href=entry.url, rel="alternate", type="text/html")
-        _add(node, f"{{{ATOM}}}published", _rfc3339(entry.published))
-        _add(node, f"{{{ATOM}}}updated", _rfc3339(entry.updated))
-        author = _add(node, f"{{{ATOM}}}author")
-        _add(author, f"{{{ATOM}}}name", entry.author)
+        node = _add(root, "entry")
+        _add(node, "id", entry.id)
+        _add(node, "title", entry.title, type="text")
+        _add(node, "link", href=entry.url, rel="alternate", type="text/html")
+        _add(node, "published", _rfc3339(entry.published))
+        _add(node, "updated", _rfc3339(entry.updated))
+        author = _add(node, "author")
+        _add(author, "name", entry.author)
         if entry.author_url:
-            _add(author, f"{{{ATOM}}}uri", entry.author_url)
-        _add(node, f"{{{ATOM}}}summary", entry.summary, type="text")
-        _add(node, f"{{{ATOM}}}content", entry.content_html, type="html")
+            _add(author, "uri", entry.author_url)
+        _add(node, "summary", entry.summary, type="text")
+        _add(node, "content", entry.content_html, type="html")
         for category in entry.categories:
-            _add(node, f"{{{ATOM}}}category", term=category)
-    return _xml(root, ATOM)
+            _add(node, "category", term=category)
+    return _xml(root)
 
 
 def json_feed(feed: Feed) -> bytes:
@@ -165,9 +165,9 @@ def json_feed(feed: Feed) -> bytes:
 
 def sitemap(urls: Iterable[tuple[str, dt.datetime]]) -> bytes:
     """A sitemaps.org urlset with each page's last modification."""
-    root = ET.Element(f"{{{SITEMAP}}}urlset")
+    root = ET.Element("urlset", xmlns=SITEMAP)
     for loc, lastmod in urls:
-        url = _add(root, f"{{{SITEMAP}}}url")
-        _add(url, f"{{{SITEMAP}}}loc", loc)
-        _add(url, f"{{{SITEMAP}}}lastmod", _rfc3339(lastmod))
-    return _xml(root, SITEMAP)
+        url = _add(root, "url")
+        _add(url, "loc", loc)
+        _add(url, "lastmod", _rfc3339(lastmod))
+    return _xml(root)
