@@ -81,6 +81,7 @@ def _register_blueprints(api: Any) -> None:
     from api.articles.routes import blp as articles
     from api.audit.routes import blp as audit
     from api.authors.routes import blp as authors
+    from api.caching.openapi import document_conditional_reads
     from api.feeds.routes import blp as feeds
     from api.health.routes import blp as health
     from api.links.routes import blp as links
@@ -112,3 +113,4 @@ def _register_blueprints(api: Any) -> None:
         feeds,
     ):
         api.register_blueprint(blueprint)
+    document_conditional_reads(api.spec)

@@ -67,29 +67,14 @@ def read_validator(session: Session) -> ContentValidator:
         .where(Article.status == ArticleStatus.PUBLISHED, Article.published_at <= clock.now())
         .scalar_subquery()
     )
-    row = session.execute(
+    version, changed_at, latest_published_at = session.execute(
         select(
             select(state.c.version).where(state.c.id == _ROW_ID).scalar_subquery(),
             select(state.c.changed_at).where(state.c.id == _ROW_ID).scalar_subquery(),
             latest,
         )
     ).one()
-    version, changed_at, latest_published_at = row
-    utc = ContentState.__table__.c.changed_at.type
-    return ContentValidator(
-        version=version or 0,
-        changed_at=_aware(utc, changed_at, session),
-        latest_published_at=_aware(utc, latest_published_at, session),
-    )
-
-
-def _aware(column_type: Any, value: Any, session: Session) -> dt.datetime | None:
-    # Scalar subqueries lose the column type on some stores: normalise to aware UTC here.
-    if value is None:
-        return None
-    if isinstance(value, str):  # SQLite returns text for an untyped MAX()
-        value = dt.datetime.fromisoformat(value)
-    return column_type.process_result_value(value, session.get_bind().dialect)
+    return ContentValidator(version or 0, changed_at, latest_published_at)
 
 
 def _touches_content(session: Session) -> bool:
