@@ -119,3 +119,4 @@ def test_the_script_form_cannot_break_out_of_its_tag(client, published):
 def test_staff_see_the_structured_data_they_will_publish(published):
     staff = published.get(URL).get_json()
     assert staff["json_ld"]["headline"] == HOSTILE and staff["json_ld_script"]
+    assert staff["json_ld"]["isPartOf"]["url"] == "https://clinic.example/learn/guide"
