@@ -221,3 +221,26 @@ def test_content_written_by_the_importer_changes_the_etag(client, runner, site, 
     before = client.get("/sitemap.xml").headers["ETag"]
     assert runner.invoke(args=["seed"]).exit_code == 0
     assert client.get("/sitemap.xml").headers["ETag"] != before
+
+
+def test_each_content_encoding_is_its_own_representation(make_app):
+    """A view that compresses (offline bundles honour gzip) gets another strong ETag."""
+    import gzip
+
+    from flask import Response
+
+    app = make_app()
+
+    def compressed() -> Response:
+        return Response(gzip.compress(b"{}"), headers={"Content-Encoding": "gzip"})
+
+    compressed._apidoc = {}  # type: ignore[attr-defined]  # an API operation, as smorest marks
+    app.add_url_rule("/api/v1/compressed", view_func=compressed)
+    client = app.test_client()
+    plain = client.get("/api/v1/articles").headers["ETag"]
+    response = client.get("/api/v1/compressed")
+    etag = response.headers["ETag"]
+    assert etag.endswith('-gzip"') and "Accept-Encoding" in response.headers["Vary"]
+    again = client.get("/api/v1/compressed", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.headers["ETag"] == etag
+    assert plain != etag

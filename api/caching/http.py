@@ -24,6 +24,7 @@ from api.caching.state import ContentValidator, read_validator
 from api.extensions import db
 
 PRIVATE = "private, no-store"
+ENCODINGS = ("gzip", "br", "deflate", "zstd")
 
 
 class PublicRead:
@@ -31,9 +32,10 @@ class PublicRead:
 
     def __init__(self, validator: ContentValidator) -> None:
         self.validator = validator
+        self.matched: str | None = None  # the tag a 304 confirmed
 
     @cached_property
-    def etag(self) -> str:
+    def digest(self) -> str:
         key = current_app.config["SECRET_KEY"].encode()
         query = "&".join(sorted(f"{name}={value}" for name, value in request.args.items(True)))
         latest = self.validator.latest_published_at
@@ -46,8 +48,12 @@ class PublicRead:
                 current_app.config["CACHE_VARIANT"],
             )
         )
-        digest = hmac.new(key, material.encode(), hashlib.sha256).hexdigest()[:32]
-        return f'"{digest}"'
+        return hmac.new(key, material.encode(), hashlib.sha256).hexdigest()[:32]
+
+    def etag(self, content_encoding: str | None = None) -> str:
+        """Each encoding of a response is another representation: another strong ETag."""
+        suffix = f"-{content_encoding}" if content_encoding else ""
+        return f'"{self.digest}{suffix}"'
 
     @property
     def last_modified(self) -> dt.datetime | None:
@@ -57,7 +63,12 @@ class PublicRead:
     def is_fresh(self) -> bool:
         """The client's copy is current: If-None-Match wins over If-Modified-Since (RFC 9110)."""
         if request.if_none_match:
-            return request.if_none_match.contains_weak(self.etag.strip('"'))
+            # Whichever representation the client stored (a view may compress, e.g. gzip).
+            for encoding in (None, *ENCODINGS):
+                if request.if_none_match.contains_weak(self.etag(encoding).strip('"')):
+                    self.matched = self.etag(encoding)
+                    return True
+            return False
         since = request.if_modified_since
         return bool(since and self.last_modified and self.last_modified <= since)
 
@@ -87,7 +98,11 @@ def apply_cache_headers(response: Response) -> Response:
         if config["CORS_ORIGINS"]:
             _vary(response, "Origin")
         if response.status_code < 300 or response.status_code == 304:
-            response.headers["ETag"] = public.etag  # replaces any per-row staff ETag
+            encoding = response.headers.get("Content-Encoding")
+            if encoding:
+                _vary(response, "Accept-Encoding")
+            # Replaces any per-row staff ETag a view set.
+            response.headers["ETag"] = public.matched or public.etag(encoding)
             if public.last_modified:
                 response.headers["Last-Modified"] = http_date(public.last_modified)
             response.headers["Cache-Control"] = config["PUBLIC_CACHE_CONTROL"]
