@@ -31,6 +31,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"])  # type: ignore[method-assign]
 
     from api import cli, docs
+    from api.caching import cors
+    from api.caching import http as caching
     from api.core import errors, fastjson, query_args, transactions
     from api.extensions import api, db, limiter
 
@@ -40,6 +42,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     limiter.init_app(app)
     query_args.init_app(app)
+    caching.init_app(app)  # after the request guards: a bad query is a 422 before any 304
+    cors.init_app(app)  # registered before the commit hook: CORS headers reach commit errors
     transactions.init_app(app)
     docs.init_app(app)
     cli.init_app(app)
@@ -78,6 +82,8 @@ def _register_blueprints(api: Any) -> None:
     from api.articles.routes import blp as articles
     from api.audit.routes import blp as audit
     from api.authors.routes import blp as authors
+    from api.caching.openapi import document_conditional_reads
+    from api.feeds.routes import blp as feeds
     from api.health.routes import blp as health
     from api.links.routes import blp as links
     from api.newsletter.routes import blp as newsletter
@@ -107,5 +113,7 @@ def _register_blueprints(api: Any) -> None:
         users,
         tokens,
         audit,
+        feeds,
     ):
         api.register_blueprint(blueprint)
+    document_conditional_reads(api.spec)

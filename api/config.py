@@ -38,6 +38,25 @@ def from_environment() -> dict[str, Any]:
         **_mail_settings(),
         **_outbox_settings(),
         **_newsletter_settings(),
+        **_delivery_settings(),
+    }
+
+
+def _delivery_settings() -> dict[str, Any]:
+    env = os.environ.get
+    return {
+        "PUBLIC_CACHE_CONTROL": env(
+            "PUBLIC_CACHE_CONTROL", "public, max-age=60, stale-while-revalidate=300"
+        ),
+        "ERROR_CACHE_CONTROL": env("ERROR_CACHE_CONTROL", "no-store"),
+        # Change it to give every public response a new ETag (e.g. after a deploy that
+        # changes response shapes).
+        "CACHE_SALT": env("CACHE_SALT", ""),
+        # Comma-separated site origins allowed to read the public API from a browser.
+        "CORS_ORIGINS": env("CORS_ORIGINS", ""),
+        "TOPIC_URL_TEMPLATE": env("TOPIC_URL_TEMPLATE", "https://clinic.example/topics/{slug}"),
+        "FEED_SIZE": _int("FEED_SIZE", 50),
+        "FEED_TITLE": env("FEED_TITLE", "Careleaf patient education"),
     }
 
 

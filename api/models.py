@@ -3,6 +3,7 @@
 from api.articles.models import Article, ArticleSlugRedirect, ArticleTopic
 from api.audit.models import AuditEntry
 from api.authors.models import Author
+from api.caching.models import ContentState
 from api.core.db import Base
 from api.links.models import ArticleLink
 from api.newsletter.models import Newsletter, Subscription
@@ -22,6 +23,7 @@ __all__ = [
     "AuditEntry",
     "Author",
     "Base",
+    "ContentState",
     "Newsletter",
     "OutboxMessage",
     "Subscription",

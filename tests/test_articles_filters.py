@@ -158,4 +158,4 @@ def test_filters_keep_a_constant_statement_count(client, make, count_queries):
         with count_queries() as counter:
             assert client.get(url).status_code == 200
         counts.append(counter.count)
-    assert counts[0] == counts[1] <= 3, counts
+    assert counts[0] == counts[1] <= 4, counts  # the HTTP cache validator is one of them

@@ -80,7 +80,9 @@ def test_graph_costs_constant_queries(client, make, count_queries):
         with count_queries() as counter:
             assert client.get("/api/v1/topics/graph?include=articles").status_code == 200
         counts.append(counter.count)
-    assert counts[0] == counts[1] <= 5, counts
+    assert counts[0] == counts[1] <= 6, (
+        counts
+    )  # + 1: the content validator of HTTP caching (api/caching)
 
 
 @pytest.fixture

@@ -52,7 +52,7 @@ def test_tree_costs_one_query_whatever_its_size(client, make, count_queries):
         with count_queries() as counter:
             assert client.get("/api/v1/topics?tree=true").status_code == 200
         counts.append(counter.count)
-    assert counts == [1, 1]
+    assert counts == [2, 2]  # + 1: the content validator of HTTP caching (api/caching)
 
 
 def test_topic_detail_has_pillar_only_when_public_and_counts_descendants(client, make, tree):
@@ -194,4 +194,6 @@ def test_related_topics_and_detail_cost_constant_queries(
         with count_queries() as counter:
             assert client.get(url).status_code == 200
         counts.append(counter.count)
-    assert counts[0] == counts[1] <= 11, counts
+    assert counts[0] == counts[1] <= 12, (
+        counts
+    )  # + 1: the content validator of HTTP caching (api/caching)

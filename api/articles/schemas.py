@@ -10,6 +10,7 @@ from api.authors.schemas import AuthorSummarySchema
 from api.core.field_selection import CommaSeparatedList, fields_argument
 from api.core.smorest import Schema
 from api.core.validation import SLUG, HttpUrl
+from api.structured_data.jsonld import medical_web_page, script_safe
 
 
 class ArticleTopicSchema(Schema):
@@ -71,6 +72,30 @@ class ArticleSchema(ArticleSummarySchema):
     next_review_due = ma.fields.Date(dump_only=True)
     reviewed_by = ma.fields.Nested(ReviewerSchema, dump_only=True, allow_none=True)
     created_at = ma.fields.AwareDateTime(dump_only=True)
+    json_ld = ma.fields.Method(
+        "_json_ld",
+        dump_only=True,
+        metadata={
+            "type": "object",
+            "description": "schema.org MedicalWebPage (JSON-LD) describing the article",
+        },
+    )
+    json_ld_script = ma.fields.Method(
+        "_json_ld_script",
+        dump_only=True,
+        metadata={
+            "type": "string",
+            "description": '`json_ld` serialized for an HTML `<script type="application/ld+json">`'
+            " element: `<`, `>`, `&`, U+2028 and U+2029 are escaped, so it cannot end the "
+            "element; paste it verbatim",
+        },
+    )
+
+    def _json_ld(self, article: Any) -> dict[str, Any]:
+        return medical_web_page(article)
+
+    def _json_ld_script(self, article: Any) -> str:
+        return script_safe(medical_web_page(article))
 
 
 def _instant(description: str) -> ma.fields.AwareDateTime:

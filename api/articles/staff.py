@@ -10,12 +10,17 @@ from api.articles.services import filtered_summaries
 from api.articles.visibility import public_filter
 from api.core.errors import Problem
 from api.extensions import db
+from api.topics.models import Topic
+from api.topics.services import pillar_slug_expression
 
 STAFF_DETAIL_OPTIONS = (
     joinedload(Article.author, innerjoin=True),
     joinedload(Article.created_by),
     joinedload(Article.reviewed_by),
-    selectinload(Article.topic_links).joinedload(ArticleTopic.topic, innerjoin=True),
+    # The topics' public pillars: the JSON-LD staff preview names the pillar as published.
+    selectinload(Article.topic_links)
+    .joinedload(ArticleTopic.topic, innerjoin=True)
+    .with_expression(Topic.pillar_slug, pillar_slug_expression()),
 )
 
 

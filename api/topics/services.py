@@ -126,7 +126,8 @@ def set_pillar(topic: Topic, article_slug: str | None) -> None:
             )
     if topic.pillar_article_id != article_id:
         topic.pillar_article_id = article_id
-    # Not a column: lets the write's response show it without marking the topic changed.
+    # Not stored: lets the write's response show it. Set as loaded, not as a change: a plain
+    # assignment made every save an UPDATE (new version and updated_at, a new content version).
     set_committed_value(topic, "pillar_slug", article_slug)
 
 

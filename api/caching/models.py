@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import BigInteger
+from sqlalchemy.orm import Mapped, mapped_column
+
+from api.core.db import Base, UTCDateTime
+
+
+class ContentState(Base):
+    """One row: a counter bumped by every transaction that changes public content.
+
+    Together with the newest visible publication time it validates every public response,
+    so a conditional GET costs one small query. The row may be missing (a fresh or emptied
+    store); the bump is an upsert and a missing row reads as version 0.
+    """
+
+    __tablename__ = "content_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger)
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

@@ -1,0 +1,133 @@
+"""The content version: bumped by every transaction that changes what the public can see.
+
+One set of SQLAlchemy session hooks covers the API, the importer, the seed command and the
+test factories alike: a flush or a bulk UPDATE/DELETE/INSERT that touches a content table
+marks the session, and the commit then bumps `content_state` in the same transaction. The
+bump happens last (just before COMMIT), so the counter's row lock is held only briefly and
+always after the content rows' locks: writers cannot deadlock on it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event, select
+from sqlalchemy import insert as generic_insert
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.sql.dml import Insert
+
+from api.articles.models import Article, ArticleStatus
+from api.caching.models import ContentState
+from api.core import clock
+
+# Tables whose rows show up in some public response (users: reviewers' names and credentials).
+CONTENT_TABLES = frozenset(
+    {
+        "articles",
+        "article_topics",
+        "article_slug_redirects",
+        "article_links",
+        "authors",
+        "topics",
+        "topic_relations",
+        "users",
+    }
+)
+_CHANGED = "careleaf.content_changed"
+_ROW_ID = 1
+
+
+@dataclass(frozen=True)
+class ContentValidator:
+    """What every public response depends on besides the request itself."""
+
+    version: int
+    changed_at: dt.datetime | None
+    latest_published_at: dt.datetime | None
+
+    @property
+    def last_modified(self) -> dt.datetime | None:
+        moments = [moment for moment in (self.changed_at, self.latest_published_at) if moment]
+        return max(moments) if moments else None
+
+
+def read_validator(session: Session) -> ContentValidator:
+    """The content version, its time and the newest visible publication time, in ONE query.
+
+    The publication time moves when a scheduled article's time comes (no write happens
+    then); `ix_articles_status_published_at` answers it from the index.
+    """
+    state = ContentState.__table__
+    # ORDER BY ... LIMIT 1 rather than MAX(): a backward index scan that stops at one row
+    # whatever the planner's statistics say.
+    latest = (
+        select(Article.published_at)
+        .where(Article.status == ArticleStatus.PUBLISHED, Article.published_at <= clock.now())
+        .order_by(Article.published_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    version, changed_at, latest_published_at = session.execute(
+        select(
+            select(state.c.version).where(state.c.id == _ROW_ID).scalar_subquery(),
+            select(state.c.changed_at).where(state.c.id == _ROW_ID).scalar_subquery(),
+            latest,
+        )
+    ).one()
+    return ContentValidator(version or 0, changed_at, latest_published_at)
+
+
+def _touches_content(session: Session) -> bool:
+    for obj in (*session.new, *session.deleted):
+        if getattr(obj, "__tablename__", None) in CONTENT_TABLES:
+            return True
+    return any(
+        getattr(obj, "__tablename__", None) in CONTENT_TABLES and session.is_modified(obj)
+        for obj in session.dirty
+    )
+
+
+@event.listens_for(Session, "before_flush")
+def _mark_flushed_content(session: Session, _context: Any, _instances: Any) -> None:
+    if not session.info.get(_CHANGED) and _touches_content(session):
+        session.info[_CHANGED] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _mark_bulk_content(state: ORMExecuteState) -> None:
+    if not (state.is_update or state.is_delete or state.is_insert):
+        return
+    table = getattr(state.statement, "table", None)
+    if getattr(table, "name", None) in CONTENT_TABLES:
+        state.session.info[_CHANGED] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _bump_on_commit(session: Session) -> None:
+    session.flush()  # pending changes would otherwise be flushed after this hook
+    if session.info.pop(_CHANGED, False):
+        session.connection().execute(_bump_statement(session))
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_on_rollback(session: Session) -> None:
+    session.info.pop(_CHANGED, None)
+
+
+def _bump_statement(session: Session) -> Insert:
+    """INSERT the row, or add one to its version: works on an emptied store too."""
+    state = ContentState.__table__
+    dialect = session.get_bind().dialect.name
+    insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}.get(dialect)
+    now = clock.now()
+    if insert is None:  # pragma: no cover - only PostgreSQL and SQLite are supported
+        return generic_insert(state).values(id=_ROW_ID, version=1, changed_at=now)
+    statement = insert(state).values(id=_ROW_ID, version=1, changed_at=now)
+    return statement.on_conflict_do_update(
+        index_elements=[state.c.id],
+        set_={"version": state.c.version + 1, "changed_at": now},
+    )

@@ -1,0 +1,1 @@
+"""schema.org structured data (JSON-LD) for public articles."""
