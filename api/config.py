@@ -49,6 +49,8 @@ def _delivery_settings() -> dict[str, Any]:
             "PUBLIC_CACHE_CONTROL", "public, max-age=60, stale-while-revalidate=300"
         ),
         "ERROR_CACHE_CONTROL": env("ERROR_CACHE_CONTROL", "no-store"),
+        # Per-process memory for public response bodies, keyed by their validator (0: off).
+        "RESPONSE_CACHE_BYTES": _int("RESPONSE_CACHE_BYTES", 32 * 1024 * 1024),
         # Change it to give every public response a new ETag (e.g. after a deploy that
         # changes response shapes).
         "CACHE_SALT": env("CACHE_SALT", ""),

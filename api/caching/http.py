@@ -20,6 +20,7 @@ from flask import Flask, Response, current_app, g, request
 from werkzeug.http import http_date
 
 from api.caching import policy
+from api.caching.responses import ResponseCache, cacheable
 from api.caching.state import ContentValidator, read_validator
 from api.extensions import db
 
@@ -44,6 +45,7 @@ class PublicRead:
                 request.path,
                 query,
                 str(self.validator.version),
+                self.validator.nonce,
                 latest.isoformat() if latest else "-",
                 current_app.config["CACHE_VARIANT"],
             )
@@ -74,13 +76,21 @@ class PublicRead:
 
 
 def answer_from_validators() -> Response | None:
-    """304 for a public read whose copy is current, before the view runs (one query)."""
+    """304 for a public read whose copy is current, or the response kept for this very
+    validator, before the view runs (one query either way)."""
     if not policy.is_public_read():
         return None
     public = g.public_read = PublicRead(read_validator(db.session))
-    if request.method in policy.READ_METHODS and public.is_fresh():
+    if request.method not in policy.READ_METHODS:
+        return None
+    if public.is_fresh():
         return Response(status=304)
-    return None
+    cached = _response_cache().get(public.digest)
+    return cached.to_response() if cached is not None else None
+
+
+def _response_cache() -> ResponseCache:
+    return current_app.extensions["careleaf_response_cache"]
 
 
 def _vary(response: Response, *headers: str) -> None:
@@ -93,6 +103,8 @@ def apply_cache_headers(response: Response) -> Response:
     """Validators and Cache-Control by kind of request and outcome."""
     public: PublicRead | None = g.pop("public_read", None)
     config = current_app.config
+    if public is not None and request.method == "GET" and cacheable(response):
+        _response_cache().put(public.digest, response)
     if public is not None:
         _vary(response, "Authorization")
         if config["CORS_ORIGINS"]:
@@ -125,5 +137,6 @@ def representation_variant(config: dict[str, object]) -> str:
 def init_app(app: Flask) -> None:
     """Register the hooks; call after the request guards (422s come before any 304)."""
     app.config.setdefault("CACHE_VARIANT", representation_variant(app.config))
+    app.extensions["careleaf_response_cache"] = ResponseCache(app.config["RESPONSE_CACHE_BYTES"])
     app.before_request(answer_from_validators)
     app.after_request(apply_cache_headers)

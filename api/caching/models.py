@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger
+from sqlalchemy import BigInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.core.db import Base, UTCDateTime
@@ -21,3 +21,6 @@ class ContentState(Base):
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     version: Mapped[int] = mapped_column(BigInteger)
     changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # Random per bump: a version number can repeat (a restored backup, an emptied store),
+    # and keys derived from the state (ETags, the response cache) must not.
+    nonce: Mapped[str] = mapped_column(String(32))

@@ -10,6 +10,7 @@ always after the content rows' locks: writers cannot deadlock on it.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +49,7 @@ class ContentValidator:
     version: int
     changed_at: dt.datetime | None
     latest_published_at: dt.datetime | None
+    nonce: str = ""
 
     @property
     def last_modified(self) -> dt.datetime | None:
@@ -71,14 +73,15 @@ def read_validator(session: Session) -> ContentValidator:
         .limit(1)
         .scalar_subquery()
     )
-    version, changed_at, latest_published_at = session.execute(
+    version, changed_at, nonce, latest_published_at = session.execute(
         select(
             select(state.c.version).where(state.c.id == _ROW_ID).scalar_subquery(),
             select(state.c.changed_at).where(state.c.id == _ROW_ID).scalar_subquery(),
+            select(state.c.nonce).where(state.c.id == _ROW_ID).scalar_subquery(),
             latest,
         )
     ).one()
-    return ContentValidator(version or 0, changed_at, latest_published_at)
+    return ContentValidator(version or 0, changed_at, latest_published_at, nonce or "")
 
 
 def _touches_content(session: Session) -> bool:
@@ -123,11 +126,11 @@ def _bump_statement(session: Session) -> Insert:
     state = ContentState.__table__
     dialect = session.get_bind().dialect.name
     insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}.get(dialect)
-    now = clock.now()
+    now, nonce = clock.now(), secrets.token_hex(16)
     if insert is None:  # pragma: no cover - only PostgreSQL and SQLite are supported
-        return generic_insert(state).values(id=_ROW_ID, version=1, changed_at=now)
-    statement = insert(state).values(id=_ROW_ID, version=1, changed_at=now)
+        return generic_insert(state).values(id=_ROW_ID, version=1, changed_at=now, nonce=nonce)
+    statement = insert(state).values(id=_ROW_ID, version=1, changed_at=now, nonce=nonce)
     return statement.on_conflict_do_update(
         index_elements=[state.c.id],
-        set_={"version": state.c.version + 1, "changed_at": now},
+        set_={"version": state.c.version + 1, "changed_at": now, "nonce": nonce},
     )

@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("version", sa.BigInteger(), nullable=False),
         sa.Column("changed_at", api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("nonce", sa.String(length=32), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_content_state")),
     )
     # ### end Alembic commands ###
