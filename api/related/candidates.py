@@ -30,8 +30,9 @@ def candidate_ids(plan: Plan) -> Any:
     RELATED_CANDIDATES_PER_TOPIC newest, read backwards from the (topic_id, public_since)
     index and stopped there), the articles among the deeper newest of one of our own topics
     that share another of them, the pillar pages and the articles linked either way. Left out:
-    articles sharing a single topic (or only neighbouring ones) that are older than the newest
-    RELATED_CANDIDATES_PER_TOPIC of each, which would rank at best level with those.
+    older articles, which each topic they share already gives many newer (tie-winning)
+    matches for; one can still deserve a place by combining a neighbouring topic with a
+    shared one: the approximation measured in README (Scale).
     """
     topics = sorted(set(plan.topic_points).union(*plan.pillar_scopes.values()))
     own = sorted(plan.own_topics)
