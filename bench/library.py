@@ -166,6 +166,7 @@ def article_batches(
                     "topic_id": topic_id,
                     "is_primary": position == 0,
                     "position": position,
+                    "public_since": published_at if published else None,
                 }
             )
         if len(articles) == BATCH_SIZE:
@@ -186,12 +187,22 @@ def generate(engine: Engine, count: int, *, now: dt.datetime | None = None) -> G
         connection.execute(insert(Author.__table__), author_rows(now))
         connection.execute(insert(Topic.__table__), topics)
         result.notes += _extra_rows(connection, now)
+    pending: list[dict[str, Any]] = []  # links to articles of later batches wait for them
     for articles, links, edges in article_batches(count, bodies, topics, now):
         with engine.begin() as connection:
             connection.execute(insert(Article.__table__), articles)
             connection.execute(insert(ArticleTopic.__table__), links)
-            connection.execute(insert(ArticleLink.__table__), edges)
+            last_id = articles[-1]["id"]
+            ready = [edge for edge in edges if edge["target_id"] <= last_id]
+            pending += [edge for edge in edges if edge["target_id"] > last_id]
+            if ready:
+                connection.execute(insert(ArticleLink.__table__), ready)
         result.articles += len(articles)
+    for start in range(0, len(pending), BATCH_SIZE * 4):
+        with engine.begin() as connection:
+            connection.execute(
+                insert(ArticleLink.__table__), pending[start : start + BATCH_SIZE * 4]
+            )
     _finish(engine)
     result.published_slugs = [slug for _, slug, _, _, published in article_plan(count) if published]
     result.seconds = time.perf_counter() - started

@@ -66,9 +66,14 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
+# Tests empty the store between them: statistics a process would reuse for minutes must be
+# counted afresh (tests/test_related_scale.py covers the reuse itself).
+TEST_SETTINGS = {"RELATED_STATS_TTL_SECONDS": 0}
+
+
 @pytest.fixture(scope="session")
 def app(database_url: str) -> Iterator[Flask]:
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url})
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, **TEST_SETTINGS})
     yield app
     from api.extensions import db
 
@@ -83,7 +88,7 @@ def make_app(database_url: str) -> Iterator[Any]:
     built: list[Flask] = []
 
     def build(**config: Any) -> Flask:
-        app = create_app({"TESTING": True, "DATABASE_URL": database_url, **config})
+        app = create_app({"TESTING": True, "DATABASE_URL": database_url, **TEST_SETTINGS, **config})
         built.append(app)
         return app
 

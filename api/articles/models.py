@@ -24,7 +24,12 @@ class ArticleTopic(Base):
     """An article's place under a topic; at most one of an article's topics is primary."""
 
     __tablename__ = "article_topics"
-    __table_args__ = (Index("ix_article_topics_topic_id_article_id", "topic_id", "article_id"),)
+    __table_args__ = (
+        Index("ix_article_topics_topic_id_article_id", "topic_id", "article_id"),
+        # A topic's public articles, newest first, from the index alone (related articles'
+        # candidates, topic filters and counts at 100,000 articles).
+        Index("ix_article_topics_topic_id_public_since", "topic_id", "public_since", "article_id"),
+    )
 
     article_id: Mapped[int] = mapped_column(
         ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
@@ -34,6 +39,10 @@ class ArticleTopic(Base):
     )
     is_primary: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(default=0)
+    # The article's published_at while it is published, else NULL: a copy kept in step in the
+    # same transaction by api/articles/topic_index.py, so that "public articles of a topic,
+    # newest first" needs no join (the article is public when public_since <= now).
+    public_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     topic: Mapped[Topic] = relationship(lazy="raise")
 
@@ -132,3 +141,7 @@ class ArticleSlugRedirect(Base):
         ForeignKey("articles.id", ondelete="CASCADE"), index=True
     )
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+# Registers the flush hook that keeps ArticleTopic.public_since in step (needs both classes).
+from api.articles import topic_index  # noqa: E402, F401

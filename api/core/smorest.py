@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http
+import json
 from typing import Any
 
 import flask_smorest
@@ -49,6 +50,17 @@ class Blueprint(flask_smorest.Blueprint):
     """Every resource's blueprint; pages of 20 by default, at most 100."""
 
     DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 20, "max_page_size": 100}
+
+    def _set_pagination_metadata(self, page_params: Any, result: Any, headers: Any) -> Any:
+        # A total counted only up to LIST_COUNT_CAP (api/core/pagination.py) is a lower bound:
+        # say so, and point to the next page, which exists.
+        result, headers = super()._set_pagination_metadata(page_params, result, headers)
+        if getattr(page_params, "total_is_lower_bound", False):
+            metadata = json.loads(headers[self.PAGINATION_HEADER_NAME])
+            metadata["total_is_lower_bound"] = True
+            metadata["next_page"] = page_params.page + 1
+            headers[self.PAGINATION_HEADER_NAME] = json.dumps(metadata)
+        return result, headers
 
 
 class Schema(ma.Schema):

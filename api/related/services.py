@@ -1,7 +1,9 @@
 """Related articles: ranked in the database from weights computed on the taxonomy.
 
 Queries, whatever the number of articles: the article, its topics, the taxonomy rows, topic
-sizes, the ranking itself, the winners' summaries (two) and the links between them and us.
+sizes (only when the per-process copy is stale, see stats.py), the ranking itself, the
+winners' summaries (two) and the links between them and us. The ranking scores a bounded set
+of candidates (see `_candidates`), so its cost stays flat as the library grows.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from api.core.errors import Problem
 from api.extensions import db
 from api.links.models import ArticleLink
 from api.related import scoring
+from api.related.candidates import candidate_ids
 from api.related.scoring import Taxonomy, TopicRow
+from api.related.stats import topic_sizes
 from api.topics.models import Topic
 
 
@@ -39,6 +43,7 @@ class Plan:
     """Everything the ranking query needs, decided before it runs."""
 
     article_id: int
+    own_topics: list[int]
     topic_points: dict[int, int]
     topic_kinds: dict[int, str]
     pillar_pages: dict[int, int]  # article id -> the topic it is the hub of
@@ -62,7 +67,7 @@ def _plan(slug: str) -> Plan:
     ).all()
     taxonomy = Taxonomy({row.id: TopicRow(*row) for row in rows})
     kinds = scoring.neighbourhood(taxonomy, own)
-    counts, total = _topic_sizes(list(kinds))
+    sizes = topic_sizes()
     pillar_pages: dict[int, int] = {}
     for topic_id in own:
         for ancestor in taxonomy.ancestors_or_self(topic_id):
@@ -72,28 +77,13 @@ def _plan(slug: str) -> Plan:
     nearest = {taxonomy.nearest_pillar_topic(topic_id) for topic_id in own} - {None}
     return Plan(
         article_id=article.id,
-        topic_points=scoring.topic_points(kinds, counts, total),
+        own_topics=own,
+        topic_points=scoring.topic_points(kinds, sizes.per_topic, sizes.total),
         topic_kinds=kinds,
         pillar_pages=pillar_pages,
         pillar_scopes={p: taxonomy.governed_by(p) for p in nearest if p is not None},
         taxonomy=taxonomy,
     )
-
-
-def _topic_sizes(topic_ids: list[int]) -> tuple[dict[int, int], int]:
-    """Public articles per topic, and in all (one query; none without topics)."""
-    if not topic_ids:
-        return {}, 0
-    total = select(func.count(Article.id)).where(public_filter()).scalar_subquery()
-    query = (
-        select(ArticleTopic.topic_id, func.count(), total)
-        .join(Article, Article.id == ArticleTopic.article_id)
-        .where(ArticleTopic.topic_id.in_(topic_ids), public_filter())
-        .group_by(ArticleTopic.topic_id)
-    )
-    rows = db.session.execute(query).all()
-    # Never empty: the (public) article itself is filed under its own topics.
-    return {topic_id: count for topic_id, count, _ in rows}, rows[0][2] if rows else 0
 
 
 def _evidence(plan: Plan) -> Any:
@@ -102,18 +92,22 @@ def _evidence(plan: Plan) -> Any:
     def points(value: int) -> Any:
         return literal(value, Integer).label("points")
 
+    candidates = select(candidate_ids(plan).c.article_id)
     parts: list[Any] = []
     if plan.topic_points:
         parts.append(
             select(
                 ArticleTopic.article_id.label("article_id"),
                 case(plan.topic_points, value=ArticleTopic.topic_id).label("points"),
-            ).where(ArticleTopic.topic_id.in_(list(plan.topic_points)))
+            ).where(
+                ArticleTopic.article_id.in_(candidates),
+                ArticleTopic.topic_id.in_(list(plan.topic_points)),
+            )
         )
     for scope in plan.pillar_scopes.values():
         parts.append(
             select(ArticleTopic.article_id.label("article_id"), points(scoring.SAME_PILLAR_POINTS))
-            .where(ArticleTopic.topic_id.in_(scope))
+            .where(ArticleTopic.article_id.in_(candidates), ArticleTopic.topic_id.in_(scope))
             .distinct()
         )
     if plan.pillar_pages:
