@@ -77,6 +77,8 @@ def _register_blueprints(api: Any) -> None:
     from api.articles.routes import blp as articles
     from api.audit.routes import blp as audit
     from api.authors.routes import blp as authors
+    from api.bundles.routes import blp as bundles
+    from api.changes.routes import blp as changes
     from api.health.routes import blp as health
     from api.links.routes import blp as links
     from api.newsletter.routes import blp as newsletter
@@ -88,6 +90,7 @@ def _register_blueprints(api: Any) -> None:
     from api.topics.routes import blp as topics
     from api.users.routes import blp as users
     from api.users.token_routes import blp as tokens
+    from api.webhooks.routes import blp as webhooks
 
     for blueprint in (
         articles,
@@ -104,5 +107,8 @@ def _register_blueprints(api: Any) -> None:
         users,
         tokens,
         audit,
+        changes,
+        bundles,
+        webhooks,
     ):
         api.register_blueprint(blueprint)

@@ -38,6 +38,17 @@ def from_environment() -> dict[str, Any]:
         **_mail_settings(),
         **_outbox_settings(),
         **_newsletter_settings(),
+        **_delivery_settings(),
+    }
+
+
+def _delivery_settings() -> dict[str, Any]:
+    return {
+        # The changes feed serves events older than this: longer than any write transaction.
+        "CHANGES_SAFETY_LAG_SECONDS": _int("CHANGES_SAFETY_LAG_SECONDS", 5),
+        "WEBHOOK_TIMEOUT_SECONDS": _int("WEBHOOK_TIMEOUT_SECONDS", 5),
+        # Only for development and tests: lets webhooks reach loopback and private networks.
+        "WEBHOOK_ALLOW_PRIVATE_TARGETS": _bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False),
     }
 
 

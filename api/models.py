@@ -3,6 +3,7 @@
 from api.articles.models import Article, ArticleSlugRedirect, ArticleTopic
 from api.audit.models import AuditEntry
 from api.authors.models import Author
+from api.changes.models import ChangeEvent
 from api.core.db import Base
 from api.links.models import ArticleLink
 from api.newsletter.models import Newsletter, Subscription
@@ -11,6 +12,7 @@ from api.revisions.models import ArticleRevision
 from api.taxonomy.models import TopicRelation
 from api.topics.models import Topic
 from api.users.models import ApiToken, User
+from api.webhooks.models import Webhook, WebhookDelivery
 
 __all__ = [
     "ApiToken",
@@ -22,10 +24,13 @@ __all__ = [
     "AuditEntry",
     "Author",
     "Base",
+    "ChangeEvent",
     "Newsletter",
     "OutboxMessage",
     "Subscription",
     "Topic",
     "TopicRelation",
     "User",
+    "Webhook",
+    "WebhookDelivery",
 ]
