@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from sqlalchemy import select
 
 from api.articles.models import Article, ArticleStatus
