@@ -209,3 +209,26 @@ def test_events_younger_than_the_safety_lag_wait(make_app, make, frozen_clock):
     assert client.get(CHANGES).get_json()["events"] == []
     frozen_clock.advance(seconds=5)
     assert [e["slug"] for e in client.get(CHANGES).get_json()["events"]][-1] == "fresh"
+
+
+@pytest.mark.parametrize("target_first", [True, False])
+def test_articles_linking_to_a_scheduled_one_update_when_it_appears(
+    feed, make, frozen_clock, target_first
+):
+    def target():
+        make.article(slug="soon", published_at=frozen_clock.current + dt.timedelta(hours=1))
+
+    if target_first:
+        target()
+    make.article(slug="guide", body_markdown="Next: [[soon]].")
+    if not target_first:
+        target()
+    make.update_article("guide", slug="the-guide")  # renamed while its update is pending
+    _, cursor = read_all(feed)
+    frozen_clock.advance(hours=1)
+    events, _ = read_all(feed, cursor)
+    assert summary(events) == [
+        ("article.published", "soon", None),
+        ("article.updated", "the-guide", None),
+    ]
+    assert "learn/soon" in feed.get("/api/v1/articles/the-guide").get_json()["body_html"]

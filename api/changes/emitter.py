@@ -5,8 +5,9 @@ come) or neither. Comparing the state before the transaction with the state now:
 visible -> visible and changed: `article.updated` (with `previous_slug` on a rename);
 visible -> gone: `article.unpublished` or `article.deleted`, with the slug the public knew;
 not visible -> visible: `article.published`; scheduled now: `article.published` effective at
-`published_at` (served only once that time comes). A schedule that changes withdraws the
-pending event, which no client can have seen. Drafts and edits to drafts cause nothing.
+`published_at` (served only once that time comes). Any write to an object withdraws its
+pending events (no client can have seen them) and records them again from what holds now.
+Drafts and edits to drafts cause nothing.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from api.articles.models import Article, ArticleStatus, ArticleTopic
@@ -22,6 +23,7 @@ from api.articles.visibility import public_filter
 from api.changes.models import ChangeEvent
 from api.changes.recorder import Snapshot, Subject, article_dependents
 from api.core import clock
+from api.links.models import ArticleLink
 
 # Listeners (webhooks) called in the same transaction: with the events just recorded, and with
 # the ids of pending events withdrawn before anyone saw them.
@@ -83,9 +85,9 @@ class Emitter:
         old_slug = before.slug if before is not None else None
         new_slug = after.slug if after is not None else None
         if _scheduled(before, now):
-            self.withdraw(article_id)
-        if old_slug and new_slug and old_slug != new_slug:
-            self.rename_pending(article_id, new_slug)
+            self.withdraw("article", article_id, "article.published")
+        if subject.changed and before is not None:  # recomputed below from the links now
+            self.withdraw("article", article_id, "article.updated")
         if was_visible and old_slug and new_slug is None:
             self.add("article", "deleted", article_id, old_slug)
         elif was_visible and old_slug and not is_visible:
@@ -100,6 +102,23 @@ class Emitter:
         if _scheduled(after, now) and after is not None and after.published_at is not None:
             self.add("article", "published", article_id, after.slug, at=after.published_at)
             self.dependents(subject, after.published_at)
+        if subject.changed and after is not None and (is_visible or _scheduled(after, now)):
+            self.when_links_appear(subject, after)
+
+    def when_links_appear(self, subject: Subject, after: Snapshot) -> None:
+        """The body links to articles still scheduled: it changes when each appears."""
+        times = self.connection.scalars(
+            select(Article.published_at)
+            .join(ArticleLink, ArticleLink.target_id == Article.id)
+            .where(
+                ArticleLink.source_id == subject.object_id,
+                Article.status == ArticleStatus.PUBLISHED,
+                Article.published_at > max(self.now, after.published_at or self.now),
+            )
+            .distinct()
+        )
+        for at in times:
+            self.add("article", "updated", subject.object_id, after.slug, at=at)
 
     def dependents(self, subject: Subject, at: dt.datetime) -> None:
         """Articles linking to the article and topics it is the pillar of change with it."""
@@ -125,6 +144,25 @@ class Emitter:
             previous = before.slug if before.slug != after.slug else None
             self.add(subject.kind, "updated", subject.object_id, after.slug, previous_slug=previous)
             self.articles_showing(subject)
+        if subject.changed and before is not None and subject.kind == "topic":
+            self.withdraw("topic", subject.object_id, "topic.updated")
+        if subject.changed and after is not None and subject.kind == "topic":
+            self.when_pillar_appears(subject, after)
+
+    def when_pillar_appears(self, subject: Subject, after: Snapshot) -> None:
+        """A topic shows its pillar once public: a scheduled pillar changes it then."""
+        pillar_id = getattr(subject.obj, "pillar_article_id", None)
+        if pillar_id is None:
+            return
+        at = self.connection.scalar(
+            select(Article.published_at).where(
+                Article.id == pillar_id,
+                Article.status == ArticleStatus.PUBLISHED,
+                Article.published_at > self.now,
+            )
+        )
+        if at is not None:
+            self.add("topic", "updated", subject.object_id, after.slug, at=at)
 
     def articles_showing(self, subject: Subject) -> None:
         """Public articles show their author and topics: they change with them."""
@@ -139,14 +177,14 @@ class Emitter:
         for article_id, slug in self.connection.execute(query).all():
             self.add("article", "updated", article_id, slug)
 
-    def withdraw(self, article_id: int) -> None:
-        """The article's pending publication is off: its event was never served."""
+    def withdraw(self, kind: str, object_id: int, event_type: str) -> None:
+        """Pending events of the object that no longer hold: never served, so just gone."""
         ids = list(
             self.connection.scalars(
                 select(ChangeEvent.id).where(
-                    ChangeEvent.object_type == "article",
-                    ChangeEvent.object_id == article_id,
-                    ChangeEvent.type == "article.published",
+                    ChangeEvent.object_type == kind,
+                    ChangeEvent.object_id == object_id,
+                    ChangeEvent.type == event_type,
                     ChangeEvent.effective_at > self.now,
                 )
             )
@@ -156,17 +194,6 @@ class Emitter:
         for listener in WITHDRAWN:
             listener(self.session, ids)
         self.connection.execute(delete(ChangeEvent).where(ChangeEvent.id.in_(ids)))
-
-    def rename_pending(self, article_id: int, slug: str) -> None:
-        self.connection.execute(
-            update(ChangeEvent)
-            .where(
-                ChangeEvent.object_type == "article",
-                ChangeEvent.object_id == article_id,
-                ChangeEvent.effective_at > self.now,
-            )
-            .values(slug=slug)
-        )
 
     def finish(self) -> list[ChangeEvent]:
         events = list(self.events.values())
