@@ -11,13 +11,13 @@ if and only if the change does.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
-from api.articles.models import Article, ArticleTopic
+from api.articles.models import Article, ArticleStatus, ArticleTopic
 from api.articles.visibility import public_filter
 from api.authors.models import Author
 from api.links.models import ArticleLink
@@ -47,7 +47,6 @@ class Subject:
     changed: bool = False
     # For articles deleted by a bulk DELETE: what depended on them, read before they went.
     dependents: tuple[list[tuple[int, str]], list[tuple[int, str]]] | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def deleted(self) -> bool:
@@ -137,8 +136,10 @@ def _remember_bulk_deletes(state: ORMExecuteState) -> None:
         key = (kind, row.id)
         subject = subjects(session).get(key)
         if subject is None:
-            before = Snapshot(
-                row.slug, *([str(row.status), row.published_at] if len(row) > 2 else [])
+            before = (
+                Snapshot(row.slug, str(row.status), row.published_at)
+                if model is Article
+                else Snapshot(row.slug)
             )
             subject = subjects(session)[key] = Subject(kind, row.id, before, None)
         subject.obj = None
@@ -168,8 +169,6 @@ def article_dependents(
 
 
 def _published_by(at: dt.datetime) -> Any:
-    from api.articles.models import ArticleStatus
-
     return (Article.status == ArticleStatus.PUBLISHED) & (Article.published_at <= at)
 
 
