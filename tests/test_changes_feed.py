@@ -232,3 +232,34 @@ def test_articles_linking_to_a_scheduled_one_update_when_it_appears(
         ("article.updated", "the-guide", None),
     ]
     assert "learn/soon" in feed.get("/api/v1/articles/the-guide").get_json()["body_html"]
+
+
+def test_the_importer_records_events_too(feed, feed_app, make, tmp_path, frozen_clock):
+    from tests.test_importer_seed import GOOD, write
+
+    runner = feed_app.test_cli_runner()
+
+    make.author(slug="jane-doe")
+    make.topic(slug="nutrition", name="Nutrition")
+    _, cursor = read_all(feed)
+    path = write(tmp_path, "omega.md", GOOD)
+    with feed_app.app_context():  # as `flask` does; the test runner pushes none for commands
+        assert runner.invoke(args=["import-articles", str(path)]).exit_code == 0
+    frozen_clock.advance(minutes=1)
+    write(tmp_path, "omega.md", GOOD.replace("What fish oil", "What omega-3"))
+    with feed_app.app_context():
+        assert runner.invoke(args=["import-articles", str(path)]).exit_code == 0
+    assert summary(read_all(feed, cursor)[0]) == [
+        ("article.published", "omega-3-and-your-back", None),
+        ("article.updated", "omega-3-and-your-back", None),
+    ]
+
+
+def test_a_refused_write_records_nothing(feed, make, editor):
+    make.article(slug="public-one")
+    _, cursor = read_all(feed)
+    # The change is flushed, then refused (published content is frozen): all of it rolls back.
+    response = editor.edit("/api/v1/articles/public-one", {"title": "Sneaky edit"})
+    assert response.status_code == 409, response.get_json()
+    assert editor.edit("/api/v1/articles/public-one", {"canonical_url": None}).status_code == 200
+    assert read_all(feed, cursor)[0] == []
