@@ -263,3 +263,16 @@ def test_a_refused_write_records_nothing(feed, make, editor):
     assert response.status_code == 409, response.get_json()
     assert editor.edit("/api/v1/articles/public-one", {"canonical_url": None}).status_code == 200
     assert read_all(feed, cursor)[0] == []
+
+
+def test_deleting_a_scheduled_article_leaves_nothing_pending(feed, feed_app, make, frozen_clock):
+    make.article(slug="target", published_at=frozen_clock.current + dt.timedelta(hours=2))
+    make.article(slug="source", published_at=frozen_clock.current + dt.timedelta(hours=1))
+    make.update_article("source", body_markdown="See [[target]].")
+    with feed_app.app_context(), db.transaction():
+        delete_versioned(
+            "article", db.session.scalar(select(Article).where(Article.slug == "source"))
+        )
+    frozen_clock.advance(hours=3)
+    articles = [e for e in read_all(feed)[0] if e["object"] == "article"]
+    assert summary(articles) == [("article.published", "target", None)]

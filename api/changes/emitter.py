@@ -86,7 +86,7 @@ class Emitter:
         new_slug = after.slug if after is not None else None
         if _scheduled(before, now):
             self.withdraw("article", article_id, "article.published")
-        if subject.changed and before is not None:  # recomputed below from the links now
+        if before is not None and (subject.changed or subject.deleted):  # recomputed below
             self.withdraw("article", article_id, "article.updated")
         if was_visible and old_slug and new_slug is None:
             self.add("article", "deleted", article_id, old_slug)
