@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import Select, literal, select
 from sqlalchemy.orm import selectinload, with_expression
+from sqlalchemy.orm.attributes import set_committed_value
 
 from api.articles.models import Article
 from api.articles.visibility import public_filter
@@ -125,7 +126,9 @@ def set_pillar(topic: Topic, article_slug: str | None) -> None:
             )
     if topic.pillar_article_id != article_id:
         topic.pillar_article_id = article_id
-    topic.pillar_slug = article_slug  # not stored: lets the write's response show it
+    # Not stored: lets the write's response show it. Set as loaded, not as a change: a changed
+    # attribute would make the flush bump the topic's version (and updated_at) for nothing.
+    set_committed_value(topic, "pillar_slug", article_slug)
 
 
 def save_topic(topic: Topic | None, data: dict[str, Any]) -> Topic:
