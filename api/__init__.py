@@ -82,7 +82,9 @@ def _register_blueprints(api: Any) -> None:
     from api.articles.routes import blp as articles
     from api.audit.routes import blp as audit
     from api.authors.routes import blp as authors
+    from api.bundles.routes import blp as bundles
     from api.caching.openapi import document_conditional_reads
+    from api.changes.routes import blp as changes
     from api.feeds.routes import blp as feeds
     from api.health.routes import blp as health
     from api.links.routes import blp as links
@@ -96,6 +98,7 @@ def _register_blueprints(api: Any) -> None:
     from api.topics.routes import blp as topics
     from api.users.routes import blp as users
     from api.users.token_routes import blp as tokens
+    from api.webhooks.routes import blp as webhooks
 
     for blueprint in (
         articles,
@@ -114,6 +117,9 @@ def _register_blueprints(api: Any) -> None:
         tokens,
         audit,
         feeds,
+        changes,
+        bundles,
+        webhooks,
     ):
         api.register_blueprint(blueprint)
     document_conditional_reads(api.spec)

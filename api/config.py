@@ -66,6 +66,11 @@ def _delivery_settings() -> dict[str, Any]:
         "TOPIC_URL_TEMPLATE": env("TOPIC_URL_TEMPLATE", "https://clinic.example/topics/{slug}"),
         "FEED_SIZE": _int("FEED_SIZE", 50),
         "FEED_TITLE": env("FEED_TITLE", "Careleaf patient education"),
+        # The changes feed serves events older than this: longer than any write transaction.
+        "CHANGES_SAFETY_LAG_SECONDS": _int("CHANGES_SAFETY_LAG_SECONDS", 5),
+        "WEBHOOK_TIMEOUT_SECONDS": _int("WEBHOOK_TIMEOUT_SECONDS", 5),
+        # Only for development and tests: lets webhooks reach loopback and private networks.
+        "WEBHOOK_ALLOW_PRIVATE_TARGETS": _bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False),
     }
 
 

@@ -4,6 +4,7 @@ from api.articles.models import Article, ArticleSlugRedirect, ArticleTopic
 from api.audit.models import AuditEntry
 from api.authors.models import Author
 from api.caching.models import ContentState
+from api.changes.models import ChangeEvent
 from api.core.db import Base
 from api.links.models import ArticleLink
 from api.newsletter.models import Newsletter, Subscription
@@ -12,6 +13,7 @@ from api.revisions.models import ArticleRevision
 from api.taxonomy.models import TopicRelation
 from api.topics.models import Topic
 from api.users.models import ApiToken, User
+from api.webhooks.models import Webhook, WebhookDelivery
 
 __all__ = [
     "ApiToken",
@@ -23,6 +25,7 @@ __all__ = [
     "AuditEntry",
     "Author",
     "Base",
+    "ChangeEvent",
     "ContentState",
     "Newsletter",
     "OutboxMessage",
@@ -30,4 +33,6 @@ __all__ = [
     "Topic",
     "TopicRelation",
     "User",
+    "Webhook",
+    "WebhookDelivery",
 ]

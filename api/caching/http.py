@@ -78,7 +78,7 @@ class PublicRead:
 def answer_from_validators() -> Response | None:
     """304 for a public read whose copy is current, or the response kept for this very
     validator, before the view runs (one query either way)."""
-    if not policy.is_public_read():
+    if not policy.is_public_read() or policy.is_body_validated():
         return None
     public = g.public_read = PublicRead(read_validator(db.session))
     if request.method not in policy.READ_METHODS:
@@ -122,10 +122,23 @@ def apply_cache_headers(response: Response) -> Response:
             response.headers["Cache-Control"] = config["PUBLIC_CACHE_CONTROL"]
         else:
             response.headers["Cache-Control"] = config["ERROR_CACHE_CONTROL"]
+    elif policy.is_public_read() and policy.is_body_validated():
+        _validate_by_body(response)
     elif "Authorization" in request.headers or policy.is_api_operation() or not request.url_rule:
         response.headers.setdefault("Cache-Control", PRIVATE)  # a view may be stricter
         response.headers.pop("Last-Modified", None)
     return response
+
+
+def _validate_by_body(response: Response) -> None:
+    """Strong ETag of the body; a matching If-None-Match becomes a 304 (after the view)."""
+    _vary(response, "Authorization")
+    if response.status_code == 200:
+        response.add_etag()
+        response.make_conditional(request)
+        response.headers["Cache-Control"] = "public, no-cache"  # revalidate every time
+    else:
+        response.headers["Cache-Control"] = current_app.config["ERROR_CACHE_CONTROL"]
 
 
 def representation_variant(config: dict[str, object]) -> str:

@@ -28,6 +28,9 @@ SITE_FORM_ENDPOINTS = frozenset(
     }
 )
 STAFF_ONLY = [{"bearerAuth": []}]
+# Public reads whose answer also moves with the clock beyond publication times (the changes
+# feed waits out a safety lag): validated by their own body, after the view, never kept.
+BODY_VALIDATED_ENDPOINTS = frozenset({"changes.Changes"})
 
 
 def _apidoc(endpoint: str, method: str) -> dict[str, Any] | None:
@@ -66,6 +69,11 @@ def is_public_operation(method: str | None = None) -> bool:
 def is_public_read() -> bool:
     """A GET/HEAD of a public endpoint without a staff token: shared caches may keep it."""
     return "Authorization" not in request.headers and is_public_operation()
+
+
+def is_body_validated() -> bool:
+    """A public read validated by a hash of its own body rather than by the content state."""
+    return request.endpoint in BODY_VALIDATED_ENDPOINTS
 
 
 def is_api_operation() -> bool:

@@ -43,6 +43,8 @@ def cacheable(response: Response) -> bool:
         and not response.is_streamed
         and not response.direct_passthrough
         and "Content-Encoding" not in response.headers
+        # The key does not hold request headers: a view that varies on one chooses per request.
+        and "accept-encoding" not in {header.lower() for header in response.vary}
     )
 
 

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import marshmallow as ma
+
+from api.articles.schemas import ArticleSchema
+from api.authors.schemas import AuthorSchema
+from api.core.smorest import Schema
+from api.topics.schemas import TopicSchema
+
+
+class TopicNodeSchema(Schema):
+    slug = ma.fields.String(dump_only=True)
+    children = ma.fields.List(ma.fields.Nested(lambda: TopicNodeSchema()), dump_only=True)
+
+
+class BundleAuthorSchema(AuthorSchema):
+    """An author as the author endpoint shows it, without the count of published articles
+    (it changes with articles, not with the author)."""
+
+    class Meta(AuthorSchema.Meta):
+        exclude = ("published_article_count",)
+
+
+class BundleSchema(Schema):
+    """Everything public a kiosk needs offline, and where to continue in the changes feed.
+
+    Articles are exactly what `GET /api/v1/articles/<slug>` answers, topics what the topic
+    list shows, authors what `GET /api/v1/authors/<slug>` shows (without the article count).
+    """
+
+    cursor = ma.fields.String(
+        dump_only=True,
+        metadata={"description": "Pass as `since` to /api/v1/changes to catch up from here"},
+    )
+    generated_at = ma.fields.AwareDateTime(dump_only=True)
+    topic = ma.fields.String(
+        dump_only=True, allow_none=True, metadata={"description": "The scope; null: everything"}
+    )
+    topics = ma.fields.List(ma.fields.Nested(TopicSchema), dump_only=True)
+    topic_tree = ma.fields.List(ma.fields.Nested(TopicNodeSchema), dump_only=True)
+    authors = ma.fields.List(ma.fields.Nested(BundleAuthorSchema), dump_only=True)
+    articles = ma.fields.List(ma.fields.Nested(ArticleSchema), dump_only=True)
+    related = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.List(ma.fields.String()),
+        dump_only=True,
+        metadata={"description": "Article slug -> related public article slugs, best first"},
+    )
