@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import secrets
 import time
@@ -24,16 +23,28 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path, "careleaf.db")
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret_key(app)
-    logging.basicConfig(level=app.config["LOG_LEVEL"])
     if app.config["PROXY_FIX_X_FOR"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"])  # type: ignore[method-assign]
 
     from api import cli, docs
-    from api.core import errors, query_args, transactions
+    from api.core import (
+        errors,
+        limits,
+        openapi_errors,
+        query_args,
+        request_log,
+        security_headers,
+        transactions,
+    )
     from api.extensions import api, db, limiter
 
+    # First: request ids exist before any other hook runs, and the headers and the access log
+    # come last, after the commit in transactions, so they describe the response sent.
+    request_log.init_app(app)
+    security_headers.init_app(app)
+    limits.init_app(app)
     db.init_app(app)
     api.init_app(app)
     errors.init_app(app)
@@ -43,6 +54,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     docs.init_app(app)
     cli.init_app(app)
     _register_blueprints(api)
+    limits.guard_json_bodies(app)
+    openapi_errors.document_common_errors(api)
     return app
 
 

@@ -63,8 +63,8 @@ class ArticleSchema(ArticleSummarySchema):
     body_html = ma.fields.String(dump_only=True)
     toc = ma.fields.List(ma.fields.Nested(TocEntrySchema), dump_only=True)
     canonical_url = HttpUrl(allow_none=True)
-    last_reviewed_at = ma.fields.AwareDateTime(dump_only=True)
-    next_review_due = ma.fields.Date(dump_only=True)
+    last_reviewed_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
+    next_review_due = ma.fields.Date(dump_only=True, allow_none=True)
     reviewed_by = ma.fields.Nested(ReviewerSchema, dump_only=True, allow_none=True)
     created_at = ma.fields.AwareDateTime(dump_only=True)
 

@@ -11,6 +11,8 @@ from flask import Flask, Response, current_app, json, request
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from api.core.request_log import request_id
+
 PROBLEM_MIMETYPE = "application/problem+json"
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,7 @@ def problem_response(
     if errors:
         body["errors"] = errors
     body.update(extra)
+    body["request_id"] = request_id()
     response = current_app.response_class(
         json.dumps(body), status=status, mimetype=PROBLEM_MIMETYPE
     )

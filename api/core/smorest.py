@@ -15,6 +15,9 @@ from api.core.errors import PROBLEM_MIMETYPE, handle_http_exception
 class ProblemSchema(ma.Schema):
     """RFC 9457 problem details, the body of every error response."""
 
+    class Meta:
+        unknown = ma.INCLUDE  # extension members, such as `current_etag` on a 412
+
     type = ma.fields.String(metadata={"description": "A URI reference naming the problem type"})
     title = ma.fields.String(metadata={"description": "Short summary of the problem type"})
     status = ma.fields.Integer(metadata={"description": "HTTP status code"})
@@ -23,6 +26,9 @@ class ProblemSchema(ma.Schema):
     errors = ma.fields.Dict(
         keys=ma.fields.String(),
         metadata={"description": "Messages by field name, for validation errors"},
+    )
+    request_id = ma.fields.String(
+        metadata={"description": "The X-Request-ID of this request, to quote to support"}
     )
 
 
