@@ -8,7 +8,7 @@ from http import HTTPStatus
 from typing import Any
 
 from flask import Flask, Response, current_app, json, request
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from api.core.request_log import request_id
@@ -158,6 +158,16 @@ def handle_operational_error(error: OperationalError) -> Response:
     )
 
 
+def handle_data_error(error: DataError) -> Response:
+    """A value the store cannot hold (out of range, invalid text) is bad input, not a crash;
+    the guards in `limits` should have named the field before it came to this."""
+    from api.extensions import db
+
+    db.session.rollback()
+    log.warning("store refused a value: %s", error.orig.__class__.__name__)
+    return problem_response(422, "A value is out of range or invalid for the store.")
+
+
 def handle_unexpected_error(error: Exception) -> Response:
     """Anything unforeseen: logged with its trace, answered without one."""
     if isinstance(error, HTTPException):
@@ -170,4 +180,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(IntegrityError, handle_integrity_error)
     app.register_error_handler(OperationalError, handle_operational_error)
+    app.register_error_handler(DataError, handle_data_error)
     app.register_error_handler(Exception, handle_unexpected_error)

@@ -22,7 +22,7 @@ from api.core.query_args import integer_query_args
 
 MAX_JSON_DEPTH = 32
 MAX_PAGE_DEPTH = 10_000
-MAX_INTEGER = 2**63 - 1  # what a BIGINT column holds; ids beyond it cannot exist
+MAX_INTEGER = 2**31 - 1  # what an INTEGER column holds (ids, positions); none is beyond it
 _OPENERS, _CLOSERS = frozenset(b"[{"), frozenset(b"]}")
 
 
@@ -69,7 +69,7 @@ def _bad_value(value: Any) -> str | None:
 
 
 def find_bad_value(value: Any, path: str = "") -> tuple[str, str] | None:
-    """(dotted path, message) of the first NUL-holding string or key, or 64-bit overflow."""
+    """(dotted path, message) of the first NUL-holding string or key, or too large number."""
     message = _bad_value(value)
     if message:
         return path or "body", message
@@ -117,7 +117,7 @@ class BoundedIntegerConverter(IntegerConverter):
 
 
 def reject_huge_integer_args() -> None:
-    """Integer query parameters beyond 64 bits are 422s naming them."""
+    """Integer query parameters beyond MAX_INTEGER are 422s naming them."""
     for name in integer_query_args():
         for value in request.args.getlist(name):
             text = value.strip().lstrip("+-")

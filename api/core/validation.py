@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import marshmallow as ma
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -11,10 +13,19 @@ SLUG = ma.validate.And(
 )
 
 
+# Never valid in a URL (RFC 3986), and each could break out of an HTML attribute or a tag.
+_UNSAFE_URL_CHARACTERS = re.compile(r'[\x00-\x20\x7f"<>\\`]')
+
+
+def _safe_url(value: str) -> None:
+    if _UNSAFE_URL_CHARACTERS.search(value):
+        raise ma.ValidationError("Contains characters a URL may not hold; percent-encode them.")
+
+
 class HttpUrl(ma.fields.Url):
-    """An absolute http(s) URL of at most 2048 characters."""
+    """An absolute http(s) URL of at most 2048 characters; no spaces, quotes or brackets."""
 
     def __init__(self, **kwargs: object) -> None:
         kwargs.setdefault("schemes", {"http", "https"})
-        kwargs.setdefault("validate", ma.validate.Length(max=2048))
+        kwargs.setdefault("validate", ma.validate.And(ma.validate.Length(max=2048), _safe_url))
         super().__init__(**kwargs)  # type: ignore[arg-type]
