@@ -29,9 +29,10 @@ class ArticleSummarySchema(Schema):
     summary = ma.fields.String(load_default="", validate=ma.validate.Length(max=2_000))
     language = ma.fields.String(
         load_default="en",
-        validate=ma.validate.Regexp(
-            r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", error="Not a BCP 47 tag."
-        ),
+        validate=[
+            ma.validate.Length(max=35),
+            ma.validate.Regexp(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", error="Not a BCP 47 tag."),
+        ],
     )
     status = ma.fields.Enum(ArticleStatus, by_value=True, dump_only=True)
     published_at = ma.fields.AwareDateTime(allow_none=True)

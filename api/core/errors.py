@@ -107,7 +107,9 @@ def handle_http_exception(error: HTTPException) -> Response:
 
 
 def _standard_detail(status: int, detail: str | None) -> str | None:
-    if detail and not detail.startswith(("The requested URL", "The server could not")):
+    if detail and not detail.startswith(
+        ("The requested URL", "The server could not", "The data value transmitted")
+    ):
         return detail
     return {
         404: "No resource was found at this URL.",

@@ -26,10 +26,19 @@ MAX_INTEGER = 2**31 - 1  # what an INTEGER column holds (ids, positions); none i
 _OPENERS, _CLOSERS = frozenset(b"[{"), frozenset(b"]}")
 
 
+def _raw_path() -> bytes:
+    """The path's bytes as the client sent them: from the raw request line when the server
+    keeps it (gunicorn, werkzeug), else PATH_INFO, whose str holds bytes as latin-1 (PEP 3333)."""
+    environ = request.environ
+    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    if raw:
+        return unquote_to_bytes(raw.split("?", 1)[0])
+    return environ.get("PATH_INFO", "").encode("latin-1", "replace")
+
+
 def reject_invalid_utf8_url() -> None:
-    """PATH_INFO holds the decoded path's bytes as latin-1 (PEP 3333); the query is raw."""
     try:
-        request.environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8")
+        _raw_path().decode("utf-8")
     except UnicodeError:
         raise Problem(400, "The URL path is not valid UTF-8.") from None
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http
+import unicodedata
 from typing import Any
 
 import flask_smorest
@@ -30,6 +31,16 @@ class ProblemSchema(ma.Schema):
     request_id = ma.fields.String(
         metadata={"description": "The X-Request-ID of this request, to quote to support"}
     )
+
+
+def _nfc(value: Any) -> Any:
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, dict):
+        return {_nfc(key): _nfc(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_nfc(item) for item in value]
+    return value
 
 
 class Api(flask_smorest.Api):
@@ -63,6 +74,12 @@ class Schema(ma.Schema):
     class Meta:
         unknown = ma.RAISE
         ordered = True
+
+    @ma.pre_load
+    def _normalize_text(self, data: Any, **_kwargs: Any) -> Any:
+        # NFC: canonically equivalent text (e + combining accent, or é) is stored, compared
+        # and kept unique as one string: emails, names, slugs (which must then be ASCII).
+        return _nfc(data)
 
     @ma.pre_load
     def _reject_read_only_fields(self, data: Any, **_kwargs: Any) -> Any:

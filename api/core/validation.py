@@ -7,10 +7,11 @@ import re
 import marshmallow as ma
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-SLUG = ma.validate.And(
+# A list, not And(...): apispec documents the length and the pattern only from a list.
+SLUG = [
     ma.validate.Length(min=1, max=120),
     ma.validate.Regexp(SLUG_PATTERN, error="Use lowercase letters, digits and single hyphens."),
-)
+]
 
 
 # Never valid in a URL (RFC 3986), and each could break out of an HTML attribute or a tag.
@@ -27,5 +28,5 @@ class HttpUrl(ma.fields.Url):
 
     def __init__(self, **kwargs: object) -> None:
         kwargs.setdefault("schemes", {"http", "https"})
-        kwargs.setdefault("validate", ma.validate.And(ma.validate.Length(max=2048), _safe_url))
+        kwargs.setdefault("validate", [ma.validate.Length(max=2048), _safe_url])
         super().__init__(**kwargs)  # type: ignore[arg-type]
