@@ -19,7 +19,10 @@ WITH_BODY = {
     413: "The request body is too large",
     415: "The request body is not JSON",
 }
-WITH_TOKEN = {429: "Too many failed token attempts from this client; see Retry-After"}
+WITH_TOKEN = {
+    401: "The token is unknown, expired, revoked or malformed",
+    429: "Too many failed token attempts from this client; see Retry-After",
+}
 WRITE_METHODS = ("post", "put", "patch")
 
 
