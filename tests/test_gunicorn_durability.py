@@ -244,3 +244,26 @@ def test_sigkill_under_signup_load_loses_no_acknowledged_signup(server, app, new
     )
     lost = [email for email in acknowledged if email not in stored]
     assert lost == [], f"{len(lost)} acknowledged signups lost, e.g. {lost[:3]}"
+
+
+def _post_chunked(server: Server, token: str, body: Any, **options: Any) -> tuple[int, str]:
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    headers.update(options.pop("headers", {}))
+    try:
+        connection.request("POST", "/api/v1/authors", body=body, headers=headers, **options)
+        response = connection.getresponse()
+        return response.status, json.loads(response.read())["detail"]
+    finally:
+        connection.close()
+
+
+def test_chunked_bodies_get_the_same_guards(server, admin):
+    """No Content-Length (chunked): the JSON depth guard still reads and checks the body."""
+    deep = [b"[" * 5000, b"]" * 5000]
+    status = _post_chunked(server, admin.token, iter(deep), encode_chunked=True)
+    assert status == (400, "The JSON body is nested deeper than 32 levels.")
+    # A broken chunked encoding (no chunk sizes) is the client's error, not a crash.
+    raw = b"".join(deep)
+    status = _post_chunked(server, admin.token, raw, headers={"Transfer-Encoding": "chunked"})
+    assert status == (400, "The request body could not be read.")

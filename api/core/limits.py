@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from flask import Flask, current_app, request
+from gunicorn.http.errors import ParseException
 from werkzeug.routing import IntegerConverter
 
 from api.core.errors import Problem
@@ -23,6 +24,8 @@ from api.core.query_args import integer_query_args
 MAX_JSON_DEPTH = 32
 MAX_PAGE_DEPTH = 10_000
 MAX_INTEGER = 2**31 - 1  # what an INTEGER column holds (ids, positions); none is beyond it
+# gunicorn raises its parse errors while the app reads a malformed (chunked) body.
+BODY_READ_ERRORS = (OSError, ParseException)
 _OPENERS, _CLOSERS = frozenset(b"[{"), frozenset(b"]}")
 
 
@@ -98,9 +101,15 @@ def find_bad_value(value: Any, path: str = "") -> tuple[str, str] | None:
 
 
 def check_json_body() -> None:
-    if not request.is_json or not request.content_length:
+    if not request.is_json:
         return
-    data = request.get_data(cache=True)  # MAX_CONTENT_LENGTH applies here (413)
+    # Chunked bodies have no Content-Length: read them too. MAX_CONTENT_LENGTH applies (413).
+    try:
+        data = request.get_data(cache=True)
+    except BODY_READ_ERRORS:  # a broken chunked encoding, or the client went away mid-body
+        raise Problem(400, "The request body could not be read.") from None
+    if not data:
+        return
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
