@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import Select, literal, select
 from sqlalchemy.orm import selectinload, with_expression
+from sqlalchemy.orm.attributes import set_committed_value
 
 from api.articles.models import Article
 from api.articles.visibility import public_filter
@@ -125,7 +126,9 @@ def set_pillar(topic: Topic, article_slug: str | None) -> None:
             )
     if topic.pillar_article_id != article_id:
         topic.pillar_article_id = article_id
-    topic.pillar_slug = article_slug  # not stored: lets the write's response show it
+    # Not stored: lets the write's response show it. Set as loaded, not as a change, or the
+    # versioned row would get a version-only UPDATE (and a new updated_at) on every save.
+    set_committed_value(topic, "pillar_slug", article_slug)
 
 
 def save_topic(topic: Topic | None, data: dict[str, Any]) -> Topic:
@@ -137,7 +140,10 @@ def save_topic(topic: Topic | None, data: dict[str, Any]) -> Topic:
     if "pillar" in fields:
         set_pillar(topic, fields.pop("pillar"))
     if "description" in fields:
-        topic.description_html = render_markdown(fields["description"] or "").html
+        html = render_markdown(fields["description"] or "").html
+        # Assigning an equal value still marks the row modified (a version-only UPDATE).
+        if topic.description_html != html:
+            topic.description_html = html
     for name, value in fields.items():
         if getattr(topic, name) != value:
             setattr(topic, name, value)
