@@ -3,6 +3,9 @@
 - URLs and query strings must be valid UTF-8 once percent-decoded (400);
 - JSON bodies must be UTF-8 (400), nested at most MAX_JSON_DEPTH deep (400, checked on the raw
   bytes before anything parses them) and free of NUL characters (422 naming the field);
+  (chunked bodies included; an unreadable one is a 400);
+- integers beyond MAX_INTEGER in bodies and integer query parameters are 422s naming them, and
+  `<int:...>` path segments beyond it match no route (404), instead of overflowing the driver;
 - paging stops at MAX_PAGE_DEPTH items: `page * page_size` beyond it is a 422 naming `page`
   (deep scans are what the staff exports are for).
 The body size limit is Flask's MAX_CONTENT_LENGTH (413).
