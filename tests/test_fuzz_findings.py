@@ -4,6 +4,7 @@ test_fuzz_schema.py) and flaky runs under load."""
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -117,3 +118,23 @@ def test_seeding_again_later_writes_no_topic(app):
     time.sleep(1.1)  # updated_at has a resolution of one second
     seed()
     assert topics() == before
+
+
+def test_every_token_accepting_operation_answers_a_bad_token_with_a_documented_401(make_app):
+    # The fuzz run sends a valid admin token; this covers the other side of every operation.
+    client = make_app(AUTH_FAILURE_LIMIT="1000 per minute").test_client()
+    checked = 0
+    for method, path, operation in _operations(_document()):
+        if not operation.get("security"):
+            continue
+        url = path.replace("{slug}", "some-slug").replace("{number}", "1")
+        url = url.replace("{", "").replace("}", "")
+        url = re.sub(r"/\w+_id\b", "/1", url)
+        headers = {"Authorization": "Bearer clf_wrong"}
+        response = client.open(url, method=method.upper(), headers=headers, json={})
+        body = problem(response, 401)
+        assert response.headers["WWW-Authenticate"].startswith("Bearer"), (method, path)
+        assert body["request_id"] == response.headers["X-Request-ID"]
+        assert "401" in operation["responses"], (method, path)
+        checked += 1
+    assert checked > 30
