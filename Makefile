@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run install install-dev migrate seed serve test test-postgres lint format openapi bench clean
+.PHONY: run install install-dev migrate seed serve test test-postgres fuzz lint format openapi bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,7 @@ seed: migrate
 
 run: seed
 	@echo "Careleaf demo on http://127.0.0.1:$(PORT) (API docs: http://127.0.0.1:$(PORT)/docs)"
-	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - wsgi:app
+	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 wsgi:app
 
 test: install-dev
 	$(BIN)/ruff check .
@@ -39,6 +39,11 @@ test: install-dev
 
 test-postgres: install-dev
 	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest
+
+# Also part of `make test`; here alone and deeper: make fuzz FUZZ_MAX_EXAMPLES=200
+FUZZ_MAX_EXAMPLES ?= 25
+fuzz: install-dev
+	FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) $(BIN)/pytest tests/test_fuzz_schema.py
 
 lint: install-dev
 	$(BIN)/ruff check .

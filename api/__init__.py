@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import secrets
 import time
@@ -24,7 +23,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path, "careleaf.db")
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret_key(app)
-    logging.basicConfig(level=app.config["LOG_LEVEL"])
     if app.config["PROXY_FIX_X_FOR"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -33,9 +31,23 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from api import cli, docs
     from api.caching import cors
     from api.caching import http as caching
-    from api.core import errors, fastjson, query_args, transactions
+    from api.core import (
+        errors,
+        fastjson,
+        limits,
+        openapi_errors,
+        query_args,
+        request_log,
+        security_headers,
+        transactions,
+    )
     from api.extensions import api, db, limiter
 
+    # First: request ids exist before any other hook runs, and the headers and the access log
+    # come last, after the commit in transactions, so they describe the response sent.
+    request_log.init_app(app)
+    security_headers.init_app(app)
+    limits.init_app(app)
     fastjson.init_app(app)
     db.init_app(app)
     api.init_app(app)
@@ -48,6 +60,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     docs.init_app(app)
     cli.init_app(app)
     _register_blueprints(api)
+    limits.guard_json_bodies(app)
+    openapi_errors.document_common_errors(api)
     return app
 
 

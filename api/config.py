@@ -32,6 +32,12 @@ def from_environment() -> dict[str, Any]:
         "READING_WORDS_PER_MINUTE": _int("READING_WORDS_PER_MINUTE", 200),
         "REVIEW_INTERVAL_DAYS": _int("REVIEW_INTERVAL_DAYS", 365),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
+        # json: one JSON object per line (request id, method, path, status, duration); or text.
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT", "json").strip().lower(),
+        # page * page_size may not exceed this (deep scans: use the staff exports).
+        "MAX_PAGE_DEPTH": _int("MAX_PAGE_DEPTH", 10_000),
+        # Failed bearer-token attempts allowed per client address before 429s.
+        "AUTH_FAILURE_LIMIT": os.environ.get("AUTH_FAILURE_LIMIT", "20 per minute"),
         # None means "a random key kept in the instance folder", resolved in create_app.
         "SECRET_KEY": os.environ.get("SECRET_KEY") or None,
         "PROXY_FIX_X_FOR": _int("PROXY_FIX_X_FOR", 0),

@@ -11,7 +11,7 @@ from api.articles.schemas import ArticleListArgsSchema, ArticleSchema, ArticleSu
 from api.articles.staff_schemas import ArticleWriteSchema, StaffArticleSchema, TransitionSchema
 from api.core.auth import current_user, require_user
 from api.core.errors import Problem
-from api.core.field_selection import selectable_fields
+from api.core.field_selection import selectable_fields, selectable_schema
 from api.core.pagination import SelectPage
 from api.core.smorest import Blueprint, staff_only
 from api.core.writes import check_if_match, etag_header, patch_schema, require_json_body
@@ -36,7 +36,7 @@ def staff_view(article: Article, user: User) -> Article:
 @blp.route("")
 class Articles(MethodView):
     @blp.arguments(ArticleListArgsSchema, location="query")
-    @blp.response(200, ArticleSummarySchema(many=True))
+    @blp.response(200, selectable_schema(ArticleSummarySchema)(many=True))
     @blp.alt_response(401, description="`status` was given without a staff token")
     @selectable_fields(ArticleSummarySchema)
     @blp.paginate(SelectPage)

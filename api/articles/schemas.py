@@ -34,9 +34,10 @@ class ArticleSummarySchema(Schema):
     summary = ma.fields.String(load_default="", validate=ma.validate.Length(max=2_000))
     language = ma.fields.String(
         load_default="en",
-        validate=ma.validate.Regexp(
-            r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", error="Not a BCP 47 tag."
-        ),
+        validate=[
+            ma.validate.Length(max=35),
+            ma.validate.Regexp(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", error="Not a BCP 47 tag."),
+        ],
     )
     status = ma.fields.Enum(ArticleStatus, by_value=True, dump_only=True)
     published_at = ma.fields.AwareDateTime(allow_none=True)
@@ -68,8 +69,8 @@ class ArticleSchema(ArticleSummarySchema):
     body_html = ma.fields.String(dump_only=True)
     toc = ma.fields.List(ma.fields.Nested(TocEntrySchema), dump_only=True)
     canonical_url = HttpUrl(allow_none=True)
-    last_reviewed_at = ma.fields.AwareDateTime(dump_only=True)
-    next_review_due = ma.fields.Date(dump_only=True)
+    last_reviewed_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
+    next_review_due = ma.fields.Date(dump_only=True, allow_none=True)
     reviewed_by = ma.fields.Nested(ReviewerSchema, dump_only=True, allow_none=True)
     created_at = ma.fields.AwareDateTime(dump_only=True)
     json_ld = ma.fields.Method(

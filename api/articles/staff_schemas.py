@@ -54,6 +54,7 @@ class ArticleWriteSchema(StaffArticleSchema):
     primary_topic = ma.fields.String(
         load_only=True,
         allow_none=True,
+        validate=ma.validate.Length(max=120),
         metadata={"description": "One of `topics`; default the first"},
     )
     body_markdown = ma.fields.String(load_default="", validate=ma.validate.Length(max=500_000))

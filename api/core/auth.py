@@ -14,11 +14,13 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import request
+from flask import current_app, request
+from flask_limiter.util import get_remote_address
 from sqlalchemy import select
 
 from api.core import clock
 from api.core.errors import Problem
+from api.core.ratelimit import count_failure
 from api.extensions import db
 from api.users.models import ApiToken, Role, User
 
@@ -66,6 +68,18 @@ def _bearer_token() -> str | None:
 
 
 def _unauthorized(detail: str) -> Problem:
+    """A 401; a 429 once this client sent too many bad tokens (AUTH_FAILURE_LIMIT)."""
+    retry_after = None
+    if "Authorization" in request.headers:  # a failed attempt, not a missing token
+        retry_after = count_failure(
+            "auth-failures", current_app.config["AUTH_FAILURE_LIMIT"], get_remote_address()
+        )
+    if retry_after is not None:
+        return Problem(
+            429,
+            "Too many failed token attempts from this client; try again later.",
+            headers={"Retry-After": str(retry_after)},
+        )
     challenge = 'Bearer realm="careleaf"'
     if "Authorization" in request.headers:
         challenge += ', error="invalid_token"'

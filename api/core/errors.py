@@ -8,8 +8,10 @@ from http import HTTPStatus
 from typing import Any
 
 from flask import Flask, Response, current_app, json, request
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
+
+from api.core.request_log import request_id
 
 PROBLEM_MIMETYPE = "application/problem+json"
 log = logging.getLogger(__name__)
@@ -54,6 +56,7 @@ def problem_response(
     if errors:
         body["errors"] = errors
     body.update(extra)
+    body["request_id"] = request_id()
     response = current_app.response_class(
         json.dumps(body), status=status, mimetype=PROBLEM_MIMETYPE
     )
@@ -104,7 +107,9 @@ def handle_http_exception(error: HTTPException) -> Response:
 
 
 def _standard_detail(status: int, detail: str | None) -> str | None:
-    if detail and not detail.startswith(("The requested URL", "The server could not")):
+    if detail and not detail.startswith(
+        ("The requested URL", "The server could not", "The data value transmitted")
+    ):
         return detail
     return {
         404: "No resource was found at this URL.",
@@ -155,6 +160,16 @@ def handle_operational_error(error: OperationalError) -> Response:
     )
 
 
+def handle_data_error(error: DataError) -> Response:
+    """A value the store cannot hold (out of range, invalid text) is bad input, not a crash;
+    the guards in `limits` should have named the field before it came to this."""
+    from api.extensions import db
+
+    db.session.rollback()
+    log.warning("store refused a value: %s", error.orig.__class__.__name__)
+    return problem_response(422, "A value is out of range or invalid for the store.")
+
+
 def handle_unexpected_error(error: Exception) -> Response:
     """Anything unforeseen: logged with its trace, answered without one."""
     if isinstance(error, HTTPException):
@@ -167,4 +182,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(IntegrityError, handle_integrity_error)
     app.register_error_handler(OperationalError, handle_operational_error)
+    app.register_error_handler(DataError, handle_data_error)
     app.register_error_handler(Exception, handle_unexpected_error)

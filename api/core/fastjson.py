@@ -28,7 +28,10 @@ class OrjsonProvider(DefaultJSONProvider):
     def dumps(self, obj: Any, **kwargs: Any) -> str:
         if kwargs:  # indent, separators...: the rare formatted case keeps Flask's encoder
             return super().dumps(obj, **kwargs)
-        return orjson.dumps(obj, default=self.default, option=OPTIONS).decode()
+        try:
+            return orjson.dumps(obj, default=self.default, option=OPTIONS).decode()
+        except TypeError:  # what orjson cannot hold (integers beyond 64 bits) Python's json can
+            return super().dumps(obj)
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         if kwargs:
@@ -39,7 +42,12 @@ class OrjsonProvider(DefaultJSONProvider):
         obj = self._prepare_response_obj(args, kwargs)
         if (self.compact is None and self._app.debug) or self.compact is False:
             return super().response(obj)
-        body = orjson.dumps(obj, default=self.default, option=OPTIONS | orjson.OPT_APPEND_NEWLINE)
+        try:
+            body = orjson.dumps(
+                obj, default=self.default, option=OPTIONS | orjson.OPT_APPEND_NEWLINE
+            )
+        except TypeError:
+            return super().response(obj)
         return self._app.response_class(body, mimetype=self.mimetype)
 
 

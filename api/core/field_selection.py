@@ -16,6 +16,8 @@ import marshmallow as ma
 from flask import current_app
 from flask_smorest.utils import unpack_tuple_response
 
+from api.core.smorest import optional_fields_schema
+
 
 class CommaSeparatedList(ma.fields.List):
     """A list given as repeated parameters, comma-separated values, or both."""
@@ -76,3 +78,10 @@ def selectable_fields(schema: type[ma.Schema]) -> Callable[[Any], Any]:
         return wrapper
 
     return decorator
+
+
+def selectable_schema(schema_cls: type[ma.Schema]) -> type[ma.Schema]:
+    """How a list with `fields=` documents its items: any field may be left out."""
+    return optional_fields_schema(
+        schema_cls, "Selection", "With `fields=`, only the fields asked for are present."
+    )

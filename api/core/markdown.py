@@ -80,6 +80,20 @@ def make_parser() -> MarkdownIt:
 _PARSER = make_parser()
 
 
+def _heading_text(parser: MarkdownIt, inline: Any) -> str:
+    """A heading's visible text: rendered and stripped of tags, so raw HTML in the source
+    (`## <img onerror=...>`) never reaches the TOC."""
+    text = parser.renderer.renderInline(inline.children or [], parser.options, {})
+    # Decoded entities can form new tags ("&lt;script&gt;"): strip until nothing changes, so
+    # even a client that wrongly inserts the TOC as HTML gets text only.
+    for _ in range(5):
+        stripped = html_to_text(text)
+        if stripped == text:
+            break
+        text = stripped
+    return " ".join(text.split())
+
+
 def render_markdown(source: str, parser: MarkdownIt | None = None) -> Rendered:
     """Render CommonMark, sanitize it, and list its headings with their anchor ids in order."""
     parser = parser or _PARSER
@@ -91,7 +105,7 @@ def render_markdown(source: str, parser: MarkdownIt | None = None) -> Rendered:
             toc.append(
                 {
                     "level": int(token.tag[1]),
-                    "text": inline.content,
+                    "text": _heading_text(parser, inline),
                     "anchor": token.attrGet("id"),
                 }
             )

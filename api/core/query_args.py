@@ -26,21 +26,60 @@ def _schema_fields(schema: Any) -> set[str]:
     return set()
 
 
-@cache
-def _allowed_for(endpoint: str, method: str) -> frozenset[str] | None:
+def _integer_fields(schema: Any) -> set[str]:
+    if isinstance(schema, type):
+        schema = schema()
+    if not isinstance(schema, ma.Schema):
+        return set()
+    return {
+        field.data_key or name
+        for name, field in schema.fields.items()
+        if isinstance(field, ma.fields.Integer)
+        or isinstance(getattr(field, "inner", None), ma.fields.Integer)
+    }
+
+
+def _apidoc(endpoint: str, method: str) -> dict[str, Any] | None:
     view = current_app.view_functions[endpoint]
     view_class = getattr(view, "view_class", None)
     func = getattr(view_class, method.lower(), None) if view_class else view
-    apidoc = getattr(func, "_apidoc", None)
+    return getattr(func, "_apidoc", None)
+
+
+def _query_schemas(apidoc: dict[str, Any]) -> list[Any]:
+    parameters = apidoc.get("arguments", {}).get("parameters", [])
+    return [parameter["schema"] for parameter in parameters if parameter.get("in") == "query"]
+
+
+@cache
+def _allowed_for(endpoint: str, method: str) -> frozenset[str] | None:
+    apidoc = _apidoc(endpoint, method)
     if apidoc is None:
         return None  # not an API operation (docs UI, static files)
     allowed: set[str] = set()
-    for parameter in apidoc.get("arguments", {}).get("parameters", []):
-        if parameter.get("in") == "query":
-            allowed |= _schema_fields(parameter["schema"])
+    for schema in _query_schemas(apidoc):
+        allowed |= _schema_fields(schema)
     if "pagination" in apidoc:
         allowed |= PAGINATION_ARGS
     return frozenset(allowed)
+
+
+@cache
+def _integers_for(endpoint: str, method: str) -> frozenset[str]:
+    apidoc = _apidoc(endpoint, method) or {}
+    names: set[str] = set()
+    for schema in _query_schemas(apidoc):
+        names |= _integer_fields(schema)
+    if "pagination" in apidoc:
+        names |= PAGINATION_ARGS
+    return frozenset(names)
+
+
+def integer_query_args() -> frozenset[str]:
+    """The declared integer query parameters of the current operation."""
+    if request.url_rule is None or request.endpoint is None:
+        return frozenset()
+    return _integers_for(request.endpoint, request.method)
 
 
 def reject_nul_bytes() -> None:

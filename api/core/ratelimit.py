@@ -90,3 +90,23 @@ def _rate_limit_exceeded(error: RateLimitExceeded) -> Response:
     if error.response is not None:
         return error.response
     return problem_response(429, "Too many requests; try again later.")
+
+
+def count_failure(name: str, limit: str, key: str) -> int | None:
+    """Record one failure under `name` for `key` in the app's limiter storage.
+
+    Returns the seconds until the window resets when the failures exceed `limit`, else None.
+    Only failures are counted, so successful requests are never throttled by this.
+    """
+    from limits import parse
+
+    from api.extensions import limiter
+
+    if not limiter.enabled:
+        return None
+    item = parse(limit)
+    identifiers = (current_app.config["RATELIMIT_KEY_PREFIX"], name, key)
+    if limiter.limiter.hit(item, *identifiers):
+        return None
+    reset_at = limiter.limiter.get_window_stats(item, *identifiers).reset_time
+    return max(1, math.ceil(reset_at - time.time()))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http
 import json
+import unicodedata
 from typing import Any
 
 import flask_smorest
@@ -16,6 +17,9 @@ from api.core.errors import PROBLEM_MIMETYPE, handle_http_exception
 class ProblemSchema(ma.Schema):
     """RFC 9457 problem details, the body of every error response."""
 
+    class Meta:
+        unknown = ma.INCLUDE  # extension members, such as `current_etag` on a 412
+
     type = ma.fields.String(metadata={"description": "A URI reference naming the problem type"})
     title = ma.fields.String(metadata={"description": "Short summary of the problem type"})
     status = ma.fields.Integer(metadata={"description": "HTTP status code"})
@@ -25,6 +29,19 @@ class ProblemSchema(ma.Schema):
         keys=ma.fields.String(),
         metadata={"description": "Messages by field name, for validation errors"},
     )
+    request_id = ma.fields.String(
+        metadata={"description": "The X-Request-ID of this request, to quote to support"}
+    )
+
+
+def _nfc(value: Any) -> Any:
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, dict):
+        return {_nfc(key): _nfc(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_nfc(item) for item in value]
+    return value
 
 
 class Api(flask_smorest.Api):
@@ -71,6 +88,12 @@ class Schema(ma.Schema):
         ordered = True
 
     @ma.pre_load
+    def _normalize_text(self, data: Any, **_kwargs: Any) -> Any:
+        # NFC: canonically equivalent text (e + combining accent, or é) is stored, compared
+        # and kept unique as one string: emails, names, slugs (which must then be ASCII).
+        return _nfc(data)
+
+    @ma.pre_load
     def _reject_read_only_fields(self, data: Any, **_kwargs: Any) -> Any:
         # marshmallow would call them "Unknown field."; a client sending `status` or `id`
         # deserves to hear that the field exists but is the server's to set.
@@ -96,3 +119,16 @@ def staff_only(blueprint: flask_smorest.Blueprint, *roles: Any) -> Any:
         return blueprint.doc(security=[{"bearerAuth": []}])(func)
 
     return decorator
+
+
+def optional_fields_schema(schema_cls: type[Any], suffix: str, note: str) -> type[Any]:
+    """`schema_cls` with every field optional, under its own name in the OpenAPI document
+    (flask-smorest would otherwise warn that two shapes share one name)."""
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("partial", True)
+        schema_cls.__init__(self, *args, **kwargs)
+
+    name = schema_cls.__name__.removesuffix("Schema") + suffix + "Schema"
+    doc = f"{(schema_cls.__doc__ or '').strip()} {note}"
+    return type(name, (schema_cls,), {"__init__": __init__, "__doc__": doc})

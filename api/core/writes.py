@@ -17,6 +17,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm.exc import StaleDataError
 
 from api.core.errors import Problem
+from api.core.smorest import optional_fields_schema
 from api.extensions import db
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -111,13 +112,5 @@ def delete_versioned(kind: str, obj: Versioned) -> None:
 
 
 def patch_schema(schema_cls: type[Any]) -> type[Any]:
-    """The schema of a PATCH body: `schema_cls` with every field optional, under its own name
-    in the OpenAPI document ("ArticleWritePatch")."""
-
-    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("partial", True)
-        schema_cls.__init__(self, *args, **kwargs)
-
-    name = schema_cls.__name__.removesuffix("Schema") + "PatchSchema"
-    doc = f"{(schema_cls.__doc__ or '').strip()} Every field is optional."
-    return type(name, (schema_cls,), {"__init__": __init__, "__doc__": doc})
+    """The schema of a PATCH body: `schema_cls` with every field optional ("ArticleWritePatch")."""
+    return optional_fields_schema(schema_cls, "Patch", "Every field is optional.")

@@ -29,6 +29,10 @@ def normalize_email(value: str) -> tuple[str, str]:
 class EmailField(ma.fields.String):
     """An email address, loaded as its normalized form."""
 
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("validate", ma.validate.Length(max=320))
+        super().__init__(**kwargs)
+
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
         try:

@@ -43,7 +43,7 @@ def send_email(payload: Mapping[str, Any], config: Mapping[str, Any]) -> None:
     """Deliver one email; raises PermanentFailure when the server refuses it for good."""
     message = build_message(payload, config["MAIL_DEFAULT_SENDER"])
     if not config.get("MAIL_SERVER"):
-        # The dev mailer's whole purpose is to show the mail, recipient and links included.
+        # Shows the mail; addresses and link tokens are redacted like in every log record.
         dev_log.info("MAIL_SERVER is unset; this mail was not sent:\n%s", message.as_string())
         return
     try:

@@ -15,8 +15,8 @@ class ReviewQueueItemSchema(ArticleSummarySchema):
         dump_only=True,
         metadata={"description": "awaiting_review, never_reviewed, overdue or due"},
     )
-    last_reviewed_at = ma.fields.AwareDateTime(dump_only=True)
-    next_review_due = ma.fields.Date(dump_only=True)
+    last_reviewed_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
+    next_review_due = ma.fields.Date(dump_only=True, allow_none=True)
 
 
 class ReviewQueueArgsSchema(Schema):

@@ -23,17 +23,26 @@ class TopicCodesSchema(Schema):
     """Codes of the topic in medical terminologies, for interoperability."""
 
     mesh = ma.fields.String(
-        validate=ma.validate.Regexp(r"^[A-Z][0-9]{6,9}$", error="Not a MeSH unique ID."),
+        validate=[
+            ma.validate.Length(max=10),
+            ma.validate.Regexp(r"^[A-Z][0-9]{6,9}$", error="Not a MeSH unique ID."),
+        ],
         metadata={"description": "MeSH descriptor unique ID, e.g. D001416"},
     )
     icd10 = ma.fields.String(
-        validate=ma.validate.Regexp(
-            r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$", error="Not an ICD-10 code."
-        ),
+        validate=[
+            ma.validate.Length(max=8),
+            ma.validate.Regexp(
+                r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$", error="Not an ICD-10 code."
+            ),
+        ],
         metadata={"description": "ICD-10 (or ICD-10-CM) code, e.g. M54.5"},
     )
     snomed = ma.fields.String(
-        validate=ma.validate.Regexp(r"^[0-9]{6,18}$", error="Not a SNOMED CT concept id."),
+        validate=[
+            ma.validate.Length(max=18),
+            ma.validate.Regexp(r"^[0-9]{6,18}$", error="Not a SNOMED CT concept id."),
+        ],
         metadata={"description": "SNOMED CT concept id, e.g. 161891005"},
     )
 
@@ -47,7 +56,7 @@ class TopicSchema(Schema):
     """A topic, as listed and as written by staff; `parent` is the parent's slug."""
 
     id = ma.fields.Integer(dump_only=True)
-    slug = ma.fields.String(required=True, validate=ma.validate.And(SLUG, _not_reserved))
+    slug = ma.fields.String(required=True, validate=[*SLUG, _not_reserved])
     name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
     description = ma.fields.String(load_default="", validate=ma.validate.Length(max=5_000))
     description_html = ma.fields.String(dump_only=True)
@@ -63,8 +72,10 @@ class TopicSchema(Schema):
         "pillar_of",
         deserialize="load_pillar",
         allow_none=True,
+        validate=ma.validate.Length(max=120),
         metadata={
             "type": ["string", "null"],
+            "maxLength": 120,
             "description": "Slug of the topic's hub article; shown to the public only when "
             "that article is published",
         },

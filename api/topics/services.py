@@ -140,7 +140,10 @@ def save_topic(topic: Topic | None, data: dict[str, Any]) -> Topic:
     if "pillar" in fields:
         set_pillar(topic, fields.pop("pillar"))
     if "description" in fields:
-        topic.description_html = render_markdown(fields["description"] or "").html
+        html = render_markdown(fields["description"] or "").html
+        # Assigning an equal value still marks the row modified (a version-only UPDATE).
+        if topic.description_html != html:
+            topic.description_html = html
     for name, value in fields.items():
         if getattr(topic, name) != value:
             setattr(topic, name, value)

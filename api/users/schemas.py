@@ -42,8 +42,8 @@ class TokenSchema(Schema):
     name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
     expires_at = ma.fields.AwareDateTime(allow_none=True, load_default=None)
     created_at = ma.fields.AwareDateTime(dump_only=True)
-    last_used_at = ma.fields.AwareDateTime(dump_only=True)
-    revoked_at = ma.fields.AwareDateTime(dump_only=True)
+    last_used_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
+    revoked_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
 
 
 class NewTokenSchema(TokenSchema):

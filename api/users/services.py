@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -19,7 +20,7 @@ USER_FIELDS = ("name", "email", "role", "credentials", "is_active")
 
 
 def normalize_email(email: str) -> str:
-    return email.strip().lower()
+    return unicodedata.normalize("NFC", email).strip().lower()
 
 
 def users_query() -> Select[tuple[User]]:
