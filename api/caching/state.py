@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import Select, bindparam, event, select
 from sqlalchemy import insert as generic_insert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -24,6 +25,7 @@ from sqlalchemy.sql.dml import Insert
 from api.articles.models import Article, ArticleStatus
 from api.caching.models import ContentState
 from api.core import clock
+from api.core.db import UTCDateTime
 
 # Tables whose rows show up in some public response (users: reviewers' names and credentials).
 CONTENT_TABLES = frozenset(
@@ -57,30 +59,39 @@ class ContentValidator:
         return max(moments) if moments else None
 
 
+@cache
+def _validator_statement() -> Select[Any]:
+    """Built once: composing the expression cost more than running it."""
+    state = ContentState.__table__
+    # ORDER BY ... LIMIT 1 rather than MAX(): a backward index scan that stops at one row
+    # whatever the planner's statistics say.
+    latest = (
+        select(Article.published_at)
+        .where(
+            Article.status == ArticleStatus.PUBLISHED,
+            Article.published_at <= bindparam("now", type_=UTCDateTime()),
+        )
+        .order_by(Article.published_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return select(
+        select(state.c.version).where(state.c.id == _ROW_ID).scalar_subquery(),
+        select(state.c.changed_at).where(state.c.id == _ROW_ID).scalar_subquery(),
+        select(state.c.nonce).where(state.c.id == _ROW_ID).scalar_subquery(),
+        latest,
+    )
+
+
 def read_validator(session: Session) -> ContentValidator:
     """The content version, its time and the newest visible publication time, in ONE query.
 
     The publication time moves when a scheduled article's time comes (no write happens
     then); `ix_articles_status_published_at` answers it from the index.
     """
-    state = ContentState.__table__
-    # ORDER BY ... LIMIT 1 rather than MAX(): a backward index scan that stops at one row
-    # whatever the planner's statistics say.
-    latest = (
-        select(Article.published_at)
-        .where(Article.status == ArticleStatus.PUBLISHED, Article.published_at <= clock.now())
-        .order_by(Article.published_at.desc())
-        .limit(1)
-        .scalar_subquery()
+    version, changed_at, nonce, latest_published_at = (
+        session.connection().execute(_validator_statement(), {"now": clock.now()}).one()
     )
-    version, changed_at, nonce, latest_published_at = session.execute(
-        select(
-            select(state.c.version).where(state.c.id == _ROW_ID).scalar_subquery(),
-            select(state.c.changed_at).where(state.c.id == _ROW_ID).scalar_subquery(),
-            select(state.c.nonce).where(state.c.id == _ROW_ID).scalar_subquery(),
-            latest,
-        )
-    ).one()
     return ContentValidator(version or 0, changed_at, latest_published_at, nonce or "")
 
 

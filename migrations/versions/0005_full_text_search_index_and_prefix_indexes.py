@@ -5,7 +5,7 @@ triggers. PostgreSQL: a weighted tsvector generated column with a GIN index. Bot
 prefix indexes on article titles and topic names. See api/search/index.py.
 
 Revision ID: 0005
-Revises: 0001
+Revises: 0004
 Create Date: 2026-11-22 01:30:00
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0005"
-down_revision: str | None = "0002"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

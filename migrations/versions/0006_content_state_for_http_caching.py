@@ -1,7 +1,7 @@
 """content state for http caching
 
 Revision ID: 0006
-Revises: 0002
+Revises: 0005
 Create Date: 2026-11-22 01:54:20.000305
 """
 

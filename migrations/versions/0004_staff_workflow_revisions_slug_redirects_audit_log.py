@@ -1,7 +1,7 @@
 """staff workflow revisions slug redirects audit log
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-22 01:28:42.156690
 """
 
@@ -13,8 +13,8 @@ from sqlalchemy.dialects import postgresql
 
 import api.core.db
 
-revision: str = "0002"
-down_revision: str | None = "0004"
+revision: str = "0004"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -4,8 +4,8 @@ Copies each article's publication time onto its topic rows while it is published
 by api/articles/topic_index.py), and indexes (topic_id, public_since, article_id): a topic's
 public articles newest first, from the index alone.
 
-Revision ID: 0009
-Revises: 0002
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-22 02:01:00.709177
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 
 import api.core.db
 
-revision: str = "0009"
+revision: str = "0007"
 down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -1,7 +1,7 @@
 """newsletters subscriptions and outbox
 
-Revision ID: 0004
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-11-22 01:31:04.926593
 """
 
@@ -13,8 +13,8 @@ from sqlalchemy.dialects import postgresql
 
 import api.core.db
 
-revision: str = "0004"
-down_revision: str | None = "0003"
+revision: str = "0003"
+down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """change events, webhooks and their deliveries
 
-Revision ID: 0007
-Revises: 0002
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-22 01:56:52.183174
 """
 
@@ -13,8 +13,8 @@ from sqlalchemy.dialects import postgresql
 
 import api.core.db
 
-revision: str = "0007"
-down_revision: str | None = "0009"
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
