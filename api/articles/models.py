@@ -4,11 +4,19 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import Date, Enum, ForeignKey, Index, String, Text, text
+from sqlalchemy import Date, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.authors.models import Author
-from api.core.db import Base, JSONDocument, TimestampMixin, UTCDateTime, int_pk, slug_str
+from api.core.db import (
+    Base,
+    JSONDocument,
+    TimestampMixin,
+    UTCDateTime,
+    int_pk,
+    slug_str,
+    string_enum,
+)
 from api.topics.models import Topic
 from api.users.models import User
 
@@ -69,14 +77,7 @@ class Article(TimestampMixin, Base):
     toc: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument, default=list)
     language: Mapped[str] = mapped_column(String(35), default="en")
     status: Mapped[ArticleStatus] = mapped_column(
-        Enum(
-            ArticleStatus,
-            native_enum=False,
-            create_constraint=True,
-            length=20,
-            name="status",
-            values_callable=lambda statuses: [status.value for status in statuses],
-        ),
+        string_enum(ArticleStatus, "status"),
         default=ArticleStatus.DRAFT,
     )
     published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import enum
 
-from sqlalchemy import Enum, String, Text, text
+from sqlalchemy import String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, query_expression
 
-from api.core.db import Base, TimestampMixin, int_pk, slug_str
+from api.core.db import Base, TimestampMixin, int_pk, slug_str, string_enum
 
 
 class AuthorKind(enum.StrEnum):
@@ -22,14 +22,7 @@ class Author(TimestampMixin, Base):
     slug: Mapped[slug_str]
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[AuthorKind] = mapped_column(
-        Enum(
-            AuthorKind,
-            native_enum=False,
-            create_constraint=True,
-            length=20,
-            name="kind",
-            values_callable=lambda kinds: [kind.value for kind in kinds],
-        ),
+        string_enum(AuthorKind, "kind"),
         default=AuthorKind.PERSON,
     )
     credentials: Mapped[str | None] = mapped_column(String(200))

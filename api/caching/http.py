@@ -80,7 +80,10 @@ def answer_from_validators() -> Response | None:
     validator, before the view runs (one query either way)."""
     if not policy.is_public_read() or policy.is_body_validated():
         return None
-    public = g.public_read = PublicRead(read_validator(db.session))
+    # A connection of its own in autocommit: one round trip, no BEGIN and ROLLBACK around it.
+    # It runs before the view's queries, so a response is never older than its validator.
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        public = g.public_read = PublicRead(read_validator(connection))
     if request.method not in policy.READ_METHODS:
         return None
     if public.is_fresh():

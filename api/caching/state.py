@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, event, select
+from sqlalchemy import Connection, Select, bindparam, event, select
 from sqlalchemy import insert as generic_insert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -83,15 +83,15 @@ def _validator_statement() -> Select[Any]:
     )
 
 
-def read_validator(session: Session) -> ContentValidator:
+def read_validator(connection: Connection) -> ContentValidator:
     """The content version, its time and the newest visible publication time, in ONE query.
 
     The publication time moves when a scheduled article's time comes (no write happens
     then); `ix_articles_status_published_at` answers it from the index.
     """
-    version, changed_at, nonce, latest_published_at = (
-        session.connection().execute(_validator_statement(), {"now": clock.now()}).one()
-    )
+    version, changed_at, nonce, latest_published_at = connection.execute(
+        _validator_statement(), {"now": clock.now()}
+    ).one()
     return ContentValidator(version or 0, changed_at, latest_published_at, nonce or "")
 
 

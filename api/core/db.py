@@ -7,6 +7,7 @@ request commits once, in `api.core.transactions`.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
@@ -16,6 +17,7 @@ from sqlalchemy import (
     JSON,
     DateTime,
     Engine,
+    Enum,
     MetaData,
     String,
     create_engine,
@@ -60,6 +62,23 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 
 
 JSONDocument = JSON().with_variant(JSONB(), "postgresql")
+
+
+def string_enum(enum_cls: type[enum.Enum], name: str) -> Enum:
+    """An enum stored as its values in a VARCHAR with a CHECK constraint named `name`.
+
+    Not a native PostgreSQL ENUM: adding a value then needs no ALTER TYPE, and both stores
+    hold the same column.
+    """
+    return Enum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        name=name,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
 
 int_pk = Annotated[int, mapped_column(primary_key=True)]
 slug_str = Annotated[str, mapped_column(String(120), unique=True)]

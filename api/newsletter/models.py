@@ -3,10 +3,10 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import Column, Enum, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from api.core.db import Base, TimestampMixin, UTCDateTime, int_pk, slug_str
+from api.core.db import Base, TimestampMixin, UTCDateTime, int_pk, slug_str, string_enum
 from api.topics.models import Topic
 
 
@@ -64,14 +64,7 @@ class Subscription(TimestampMixin, Base):
     email: Mapped[str | None] = mapped_column(String(320))
     email_normalized: Mapped[str | None] = mapped_column(String(320))
     status: Mapped[SubscriptionStatus] = mapped_column(
-        Enum(
-            SubscriptionStatus,
-            native_enum=False,
-            create_constraint=True,
-            length=20,
-            name="subscription_status",
-            values_callable=lambda statuses: [status.value for status in statuses],
-        ),
+        string_enum(SubscriptionStatus, "subscription_status"),
         index=True,
     )
     consent_text: Mapped[str] = mapped_column(Text)

@@ -4,10 +4,10 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import Enum, Index, String, Text
+from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from api.core.db import Base, JSONDocument, TimestampMixin, UTCDateTime, int_pk
+from api.core.db import Base, JSONDocument, TimestampMixin, UTCDateTime, int_pk, string_enum
 
 
 class OutboxStatus(enum.StrEnum):
@@ -31,14 +31,7 @@ class OutboxMessage(TimestampMixin, Base):
     # Who the message is about, e.g. "newsletter-subscription:42": lets owners find (and erase) it.
     reference: Mapped[str | None] = mapped_column(String(120), index=True)
     status: Mapped[OutboxStatus] = mapped_column(
-        Enum(
-            OutboxStatus,
-            native_enum=False,
-            create_constraint=True,
-            length=20,
-            name="outbox_status",
-            values_callable=lambda statuses: [status.value for status in statuses],
-        ),
+        string_enum(OutboxStatus, "outbox_status"),
         default=OutboxStatus.PENDING,
     )
     attempts: Mapped[int] = mapped_column(default=0)

@@ -3,10 +3,10 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import Enum, ForeignKey, String, text
+from sqlalchemy import ForeignKey, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from api.core.db import Base, TimestampMixin, UTCDateTime, int_pk
+from api.core.db import Base, TimestampMixin, UTCDateTime, int_pk, string_enum
 
 
 class Role(enum.StrEnum):
@@ -24,16 +24,7 @@ class User(TimestampMixin, Base):
     id: Mapped[int_pk]
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(320), unique=True)
-    role: Mapped[Role] = mapped_column(
-        Enum(
-            Role,
-            native_enum=False,
-            create_constraint=True,
-            length=20,
-            name="role",
-            values_callable=lambda roles: [role.value for role in roles],
-        )
-    )
+    role: Mapped[Role] = mapped_column(string_enum(Role, "role"))
     credentials: Mapped[str | None] = mapped_column(String(200))
     is_active: Mapped[bool] = mapped_column(default=True)
     # Bumped by every UPDATE: the ETag of a user, and concurrent admins cannot both win.
