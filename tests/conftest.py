@@ -23,7 +23,7 @@ from sqlalchemy.engine import make_url
 from api import create_app
 from api.core import clock
 from api.core.db import make_engine
-from api.models import Base
+from tests.store import empty_store
 
 ROOT = Path(__file__).resolve().parents[1]
 pytest_plugins = ["tests.factories", "tests.newsletter_support", "tests.staff"]
@@ -100,19 +100,7 @@ def make_app(database_url: str) -> Iterator[Any]:
 @pytest.fixture(autouse=True)
 def _empty_store_after_test(app: Flask) -> Iterator[None]:
     yield
-    with app.app_context():
-        from api.extensions import db
-
-        db.session.close()
-        with db.engine.begin() as connection:
-            tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
-            if connection.dialect.name == "postgresql":
-                connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-            else:
-                # Topics reference topics: check keys once the whole store is empty.
-                connection.execute(text("PRAGMA defer_foreign_keys=ON"))
-                for table in tables:
-                    connection.execute(text(f"DELETE FROM {table}"))
+    empty_store(app)
 
 
 @pytest.fixture

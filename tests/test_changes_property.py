@@ -13,13 +13,12 @@ import itertools
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import text
 
 from api.articles.models import ArticleStatus
 from api.articles.services import article_for_update
 from api.core.writes import delete_versioned
 from api.extensions import db
-from api.models import Base
+from tests.store import empty_store
 from tests.test_changes_feed import read_all
 
 START = dt.datetime(2026, 1, 15, 9, 0, tzinfo=dt.UTC)
@@ -39,19 +38,6 @@ OPERATIONS = st.lists(
     min_size=10,
     max_size=40,
 )
-
-
-def empty_store(app):
-    with app.app_context():
-        db.session.close()
-        with db.engine.begin() as connection:
-            tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
-            if connection.dialect.name == "postgresql":
-                connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-            else:
-                connection.execute(text("PRAGMA defer_foreign_keys=ON"))
-                for table in tables:
-                    connection.execute(text(f"DELETE FROM {table}"))
 
 
 class Kiosk:

@@ -89,29 +89,10 @@ def in_topic_trees(topic_slugs: list[str], match: str = "any") -> Any:
     return Article.id.in_(filed_in_all)
 
 
-def public_summaries(
-    *,
-    topic: list[str] | str | None = None,
-    topic_match: str = "any",
-    author: str | None = None,
-    language: str | None = None,
-    sort: str = "-published_at",
-    updated_since: dt.datetime | None = None,
-    published_after: dt.datetime | None = None,
-    published_before: dt.datetime | None = None,
-) -> Select[tuple[Article]]:
-    """Public article summaries, filtered and sorted; paged by the caller."""
-    return filtered_summaries(
-        public_articles(),
-        topic=topic,
-        topic_match=topic_match,
-        author=author,
-        language=language,
-        sort=sort,
-        updated_since=updated_since,
-        published_after=published_after,
-        published_before=published_before,
-    )
+def public_summaries(**filters: Any) -> Select[tuple[Article]]:
+    """Public article summaries, filtered (see `filtered_summaries`) and sorted; paged by the
+    caller."""
+    return filtered_summaries(public_articles(), **filters)
 
 
 def filtered_summaries(

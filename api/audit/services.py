@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -57,6 +58,24 @@ def record(
     )
     db.session.add(entry)
     return entry
+
+
+def audited_update(
+    user: User | None,
+    kind: str,
+    obj: Any,
+    state: Callable[[Any], dict[str, Any]],
+    apply: Callable[[], object],
+) -> None:
+    """Run `apply` (a versioned write of `obj`) and record what it changed, if anything."""
+    from api.core.writes import versioned_writes
+
+    before = state(obj)
+    with versioned_writes(kind):
+        apply()
+    changes = changes_between(before, state(obj))
+    if changes:
+        record(user, f"{kind}.update", kind, obj.id, label=obj.slug, changes=changes)
 
 
 def audit_query(

@@ -7,11 +7,11 @@ from typing import Any
 from sqlalchemy import func, select
 
 from api.articles.models import Article
-from api.audit.services import changes_between, record
+from api.audit.services import audited_update, record
 from api.authors.models import Author
 from api.authors.services import save_author
 from api.core.errors import Problem
-from api.core.writes import delete_versioned, versioned_writes
+from api.core.writes import delete_versioned
 from api.extensions import db
 from api.users.models import User
 
@@ -39,12 +39,7 @@ def create_author(user: User, data: dict[str, Any]) -> Author:
 
 
 def update_author(user: User, author: Author, data: dict[str, Any]) -> Author:
-    before = _state(author)
-    with versioned_writes("author"):
-        save_author(author, data)
-    changes = changes_between(before, _state(author))
-    if changes:
-        record(user, "author.update", "author", author.id, label=author.slug, changes=changes)
+    audited_update(user, "author", author, _state, lambda: save_author(author, data))
     return author
 
 

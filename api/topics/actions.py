@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy import exists, select
 
 from api.articles.models import ArticleTopic
-from api.audit.services import changes_between, record
+from api.audit.services import audited_update, record
 from api.core.errors import Problem
-from api.core.writes import delete_versioned, versioned_writes
+from api.core.writes import delete_versioned
 from api.extensions import db
 from api.topics.models import Topic
 from api.topics.services import save_topic
@@ -24,6 +24,8 @@ def _state(topic: Topic) -> dict[str, Any]:
         "parent": parent.slug if parent is not None else None,
         "position": topic.position,
         "synonyms": list(topic.synonyms or []),
+        "codes": dict(topic.codes or {}),
+        "pillar_article_id": topic.pillar_article_id,
     }
 
 
@@ -34,12 +36,7 @@ def create_topic(user: Any, data: dict[str, Any]) -> Topic:
 
 
 def update_topic(user: Any, topic: Topic, data: dict[str, Any]) -> Topic:
-    before = _state(topic)
-    with versioned_writes("topic"):
-        save_topic(topic, data)
-    changes = changes_between(before, _state(topic))
-    if changes:
-        record(user, "topic.update", "topic", topic.id, label=topic.slug, changes=changes)
+    audited_update(user, "topic", topic, _state, lambda: save_topic(topic, data))
     return topic
 
 
