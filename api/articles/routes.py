@@ -13,7 +13,7 @@ from api.core.auth import current_user, require_user
 from api.core.errors import Problem
 from api.core.field_selection import selectable_fields, selectable_schema
 from api.core.pagination import SelectPage
-from api.core.smorest import Blueprint, staff_only
+from api.core.smorest import Blueprint, if_match_required, staff_only
 from api.core.writes import check_if_match, etag_header, patch_schema, require_json_body
 from api.links.services import resolve_public_body
 from api.users.models import Role, User
@@ -100,8 +100,7 @@ class ArticleItem(MethodView):
     @blp.response(200, StaffArticleSchema)
     @blp.alt_response(404, description="No article has this slug")
     @blp.alt_response(409, description="Not editable in its status, or the slug is taken")
-    @blp.alt_response(412, description="The article changed since the ETag was read")
-    @blp.alt_response(428, description="If-Match is missing")
+    @if_match_required(blp, "article")
     def patch(self, data: dict[str, Any], slug: str) -> Any:
         """Change an article; needs If-Match
 
@@ -119,8 +118,7 @@ class ArticleItem(MethodView):
     @blp.response(204)
     @blp.alt_response(404, description="No article has this slug")
     @blp.alt_response(409, description="The article is published")
-    @blp.alt_response(412, description="The article changed since the ETag was read")
-    @blp.alt_response(428, description="If-Match is missing")
+    @if_match_required(blp, "article")
     def delete(self, slug: str) -> None:
         """Delete an article that is not published; needs If-Match"""
         article = staff.staff_article_or_404(slug, lock=True)

@@ -11,7 +11,7 @@ from api.authors import actions, services
 from api.authors.schemas import AuthorSchema
 from api.core.auth import require_user
 from api.core.pagination import SelectPage
-from api.core.smorest import Blueprint, staff_only
+from api.core.smorest import Blueprint, if_match_required, staff_only
 from api.core.writes import check_if_match, etag_header, patch_schema, require_json_body
 from api.users.models import Role
 
@@ -53,8 +53,7 @@ class AuthorItem(MethodView):
     @blp.response(200, AuthorSchema)
     @blp.alt_response(404, description="No author has this slug")
     @blp.alt_response(409, description="The slug is taken")
-    @blp.alt_response(412, description="The author changed since the ETag was read")
-    @blp.alt_response(428, description="If-Match is missing")
+    @if_match_required(blp, "author")
     def patch(self, data: dict[str, Any], slug: str) -> Any:
         """Change an author; needs If-Match"""
         author = services.author_or_404(slug)
@@ -67,8 +66,7 @@ class AuthorItem(MethodView):
     @blp.response(204)
     @blp.alt_response(404, description="No author has this slug")
     @blp.alt_response(409, description="Articles credit this author")
-    @blp.alt_response(412, description="The author changed since the ETag was read")
-    @blp.alt_response(428, description="If-Match is missing")
+    @if_match_required(blp, "author")
     def delete(self, slug: str) -> None:
         """Delete an author no article credits; needs If-Match"""
         author = services.author_or_404(slug)

@@ -132,3 +132,15 @@ def optional_fields_schema(schema_cls: type[Any], suffix: str, note: str) -> typ
     name = schema_cls.__name__.removesuffix("Schema") + suffix + "Schema"
     doc = f"{(schema_cls.__doc__ or '').strip()} {note}"
     return type(name, (schema_cls,), {"__init__": __init__, "__doc__": doc})
+
+
+def if_match_required(blueprint: flask_smorest.Blueprint, kind: str) -> Any:
+    """Documents the two answers of a write that needs If-Match: 412 stale, 428 missing."""
+
+    def decorator(func: Any) -> Any:
+        func = blueprint.alt_response(428, description="If-Match is missing")(func)
+        return blueprint.alt_response(
+            412, description=f"The {kind} changed since the ETag was read"
+        )(func)
+
+    return decorator

@@ -9,7 +9,7 @@ from api.articles.schemas import ArticleSummarySchema
 from api.articles.services import public_summaries
 from api.core.auth import require_user
 from api.core.pagination import SelectPage
-from api.core.smorest import Blueprint, staff_only
+from api.core.smorest import Blueprint, if_match_required, staff_only
 from api.core.writes import check_if_match, etag_header, patch_schema, require_json_body
 from api.taxonomy.services import topic_page
 from api.taxonomy.tree import TopicListPage, topic_tree
@@ -60,8 +60,7 @@ class TopicItem(MethodView):
     @blp.response(200, TopicDetailSchema)
     @blp.alt_response(404, description="No topic has this slug")
     @blp.alt_response(409, description="The slug is taken, or the move would make a cycle")
-    @blp.alt_response(412, description="The topic changed since the ETag was read")
-    @blp.alt_response(428, description="If-Match is missing")
+    @if_match_required(blp, "topic")
     def patch(self, data: dict[str, Any], slug: str) -> Any:
         """Change or move a topic; needs If-Match"""
         topic = services.topic_or_404(slug)
@@ -74,8 +73,7 @@ class TopicItem(MethodView):
     @blp.response(204)
     @blp.alt_response(404, description="No topic has this slug")
     @blp.alt_response(409, description="The topic has subtopics or articles")
-    @blp.alt_response(412, description="The topic changed since the ETag was read")
-    @blp.alt_response(428, description="If-Match is missing")
+    @if_match_required(blp, "topic")
     def delete(self, slug: str) -> None:
         """Delete a topic without subtopics or articles; needs If-Match"""
         topic = services.topic_or_404(slug)

@@ -7,7 +7,7 @@ from flask.views import MethodView
 
 from api.core.auth import current_user
 from api.core.pagination import SelectPage
-from api.core.smorest import Blueprint, staff_only
+from api.core.smorest import Blueprint, if_match_required, staff_only
 from api.core.writes import check_if_match, etag_header, patch_schema, require_json_body
 from api.users import services
 from api.users.models import Role, User
@@ -64,8 +64,7 @@ class UserItem(MethodView):
     @blp.response(200, UserSchema)
     @blp.alt_response(404, description="No user has this id")
     @blp.alt_response(409, description="Email in use, or the last admin would be lost")
-    @blp.alt_response(412, description="The user changed since the ETag was read")
-    @blp.alt_response(428, description="If-Match is missing")
+    @if_match_required(blp, "user")
     def patch(self, data: dict[str, Any], user_id: int) -> Any:
         """Change a staff user (deactivate with `is_active: false`); needs If-Match"""
         user = services.user_or_404(user_id)
