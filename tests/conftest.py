@@ -32,7 +32,12 @@ from api.core.db import make_engine
 from tests.store import REDIS_URL, empty_store
 
 ROOT = Path(__file__).resolve().parents[1]
-pytest_plugins = ["tests.factories", "tests.newsletter_support", "tests.staff"]
+pytest_plugins = [
+    "tests.factories",
+    "tests.newsletter_support",
+    "tests.staff",
+    "tests.support.hostile",
+]
 
 
 def on_postgres() -> bool:
