@@ -29,13 +29,13 @@ from sqlalchemy.engine import make_url
 from api import create_app
 from api.core import clock
 from api.core.db import make_engine
-from tests.store import REDIS_URL, empty_store
+from tests.support.store import REDIS_URL, empty_store
 
 ROOT = Path(__file__).resolve().parents[1]
 pytest_plugins = [
-    "tests.factories",
-    "tests.newsletter_support",
-    "tests.staff",
+    "tests.support.factories",
+    "tests.support.newsletter",
+    "tests.support.staff",
     "tests.support.hostile",
 ]
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from api.articles.models import Article, ArticleStatus
-from tests.staff import new_article, problem, query_store
+from tests.support.staff import new_article, problem, query_store
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from api.audit.models import AuditEntry, AuditLogIsAppendOnly
-from tests.staff import new_article, problem
+from tests.support.staff import new_article, problem
 
 
 def test_writes_are_audited_and_filterable(make, admin, editor, frozen_clock):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from api.extensions import db
 from api.topics.models import Topic
-from tests.staff import problem
+from tests.support.staff import problem
 
 ROOT = Path(__file__).resolve().parents[1]
 METHODS = ("get", "post", "put", "patch", "delete")

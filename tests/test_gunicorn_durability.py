@@ -25,8 +25,8 @@ import pytest
 from sqlalchemy import func, select
 
 from api.newsletter.models import Subscription
-from tests.newsletter_support import SIGNUP, free_port, signup_body
-from tests.staff import new_article, query_store
+from tests.support.newsletter import SIGNUP, free_port, signup_body
+from tests.support.staff import new_article, query_store
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow

@@ -1,6 +1,6 @@
 """Hostile content written through the staff API leaves nothing executable where it is served.
 
-`hostile_store` (tests/support/hostile.py) writes every vector of tests/xss_corpus.py through
+`hostile_store` (tests/support/hostile.py) writes every vector of tests/support/xss.py through
 the staff API. Here the JSON views of articles, authors and topics are read back; the delivery
 views (feeds, search, bundles, sitemap, changes) are in tests/test_hostile_delivery.py. New
 HTML-serving features add their URLs to `served_urls` or a test there.
@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.staff import problem
 from tests.support.hostile import check_served
-from tests.xss_corpus import VECTORS, assert_inert
+from tests.support.staff import problem
+from tests.support.xss import VECTORS, assert_inert
 
 UNSAFE_URLS = [
     "javascript:alert(1)",

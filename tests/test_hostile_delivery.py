@@ -1,6 +1,6 @@
 """The whole XSS corpus through every delivery view that serves article text.
 
-`hostile_store` publishes one article per vector of tests/xss_corpus.py (tests/support/hostile.py).
+`hostile_store` publishes one article per vector of tests/support/xss.py (tests/support/hostile.py).
 Each view must serve every one of them, and nothing executable: feeds (RSS `description` and
 `content:encoded`, Atom `summary`/`content`, JSON Feed `content_html`), search snippets,
 JSON-LD (`json_ld_script` wherever an article is served whole), offline bundles, the sitemap and
@@ -16,7 +16,7 @@ from typing import Any
 from flask.testing import FlaskClient
 
 from tests.support.hostile import TOPIC, check_served
-from tests.xss_corpus import FORBIDDEN_ELEMENTS, VECTORS, assert_inert
+from tests.support.xss import FORBIDDEN_ELEMENTS, VECTORS, assert_inert
 
 RSS_CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from werkzeug.http import http_date, parse_date
 
-from tests.newsletter_support import signup_body
-from tests.staff import new_article, problem
+from tests.support.newsletter import signup_body
+from tests.support.staff import new_article, problem
 
 PUBLIC = "public, max-age=60, stale-while-revalidate=300"
 ARTICLE = "/api/v1/articles/doc"

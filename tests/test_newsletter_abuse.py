@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from api.newsletter.models import Subscription
 from api.outbox.models import OutboxMessage
-from tests.newsletter_support import SIGNUP, signup_body
-from tests.store import REDIS_URL
+from tests.support.newsletter import SIGNUP, signup_body
+from tests.support.store import REDIS_URL
 
 
 def _count(db_session, model):

@@ -13,14 +13,14 @@ from api.models import Base
 from api.newsletter import export
 from api.newsletter.models import Newsletter
 from api.users.models import Role
-from tests.newsletter_support import (
+from tests.support.newsletter import (
     SIGNUP,
     create_newsletter,
     link_token,
     run_outbox,
     signup_body,
-    staff_headers,
 )
+from tests.support.staff import staff_headers
 
 SUBSCRIBERS = "/api/v1/newsletter/subscribers"
 CONFIRM = "/api/v1/newsletter/confirm"

@@ -12,7 +12,8 @@ from api.extensions import db
 from api.newsletter.models import Subscription
 from api.newsletter.tokens import unsubscribe_token
 from api.users.models import Role
-from tests.newsletter_support import SIGNUP, signup_body, staff_headers
+from tests.support.newsletter import SIGNUP, signup_body
+from tests.support.staff import staff_headers
 
 
 @pytest.fixture

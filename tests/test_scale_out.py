@@ -17,8 +17,8 @@ import redis
 
 from api.articles.models import ArticleStatus
 from bench.servers import GunicornSettings, Server
-from tests.newsletter_support import SIGNUP, signup_body
-from tests.store import REDIS_URL
+from tests.support.newsletter import SIGNUP, signup_body
+from tests.support.store import REDIS_URL
 
 SIGNUPS_PER_MINUTE = 4
 

@@ -12,7 +12,7 @@ from sqlalchemy import event, inspect
 
 from api.core import auth
 from api.extensions import db
-from tests.staff import problem
+from tests.support.staff import problem
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",

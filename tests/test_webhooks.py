@@ -12,8 +12,8 @@ import pytest
 from api.articles.models import ArticleStatus
 from api.core import clock
 from api.webhooks.signing import verify
-from tests.newsletter_support import run_outbox, staff_headers
-from tests.staff import problem
+from tests.support.newsletter import run_outbox
+from tests.support.staff import problem, staff_headers
 
 WEBHOOKS = "/api/v1/webhooks"
 SECRET = "a-long-shared-secret-for-tests"

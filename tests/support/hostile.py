@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from tests.staff import Staff
-from tests.xss_corpus import VECTORS, assert_inert, assert_plain_text, assert_script_safe
+from tests.support.staff import Staff
+from tests.support.xss import VECTORS, assert_inert, assert_plain_text, assert_script_safe
 
 ALL_VECTORS = "\n\n".join(VECTORS)
 AUTHOR, TOPIC = "hostile-author", "hostile-topic"
