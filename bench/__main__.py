@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import shlex
 import sys
 import uuid
 from pathlib import Path
@@ -76,7 +77,8 @@ def main(argv: list[str] | None = None) -> None:
         gunicorn=gunicorn,
         run_id=uuid.uuid4().hex[:8],
     )
-    records = {size: new_record(args, size, gunicorn, tool) for size in args.articles}
+    command = "python -m bench " + shlex.join(sys.argv[1:] if argv is None else argv)
+    records = {size: new_record(args, size, gunicorn, tool, command) for size in args.articles}
     for store in args.stores.split(","):
         libraries = prepare_libraries(store, args)
         if not libraries:
@@ -101,7 +103,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"Written to {args.results}")
 
 
-def new_record(args: argparse.Namespace, size: int, gunicorn: GunicornSettings, tool: str) -> dict:
+def new_record(
+    args: argparse.Namespace, size: int, gunicorn: GunicornSettings, tool: str, command: str
+) -> dict:
     together = [other for other in args.articles if other != size]
     notes = list(args.note)
     if together:
@@ -109,6 +113,7 @@ def new_record(args: argparse.Namespace, size: int, gunicorn: GunicornSettings, 
         notes.append(f"measured side by side with the {listed}-article library, same run")
     return {
         "articles": size,
+        "command": command.strip(),  # what reproduces these figures, written beside them
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": report.machine(),
         "settings": {

@@ -121,6 +121,7 @@ def run_section(run: dict[str, Any]) -> list[str]:
     lines = [
         f"## {run['articles']:,} articles, {run['date']}",
         "",
+        *([f"- Command: `{run['command']}`"] if run.get("command") else []),
         f"- Machine: {box['cores']} cores ({box['cpu']}), {box['memory_gb']} GB memory, "
         f"{box['os']}; Python {box['python']}, SQLite {box['sqlite']}"
         + (f", PostgreSQL {box['postgresql']}" if box.get("postgresql") else ""),
@@ -143,20 +144,31 @@ def scale_section(runs: dict[str, dict[str, Any]]) -> list[str]:
     if len(sizes) < 2 or 1000 not in sizes:
         return []
     small, large = runs["1000"], runs[str(sizes[-1])]
-    when = (
-        f"measured side by side in one run ({large['date']})"
-        if small["date"] == large["date"]
-        else f"from different runs ({small['date']} and {large['date']}): compare with care"
-    )
-    lines = [
-        f"## Scale: {sizes[-1]:,} against 1,000 articles",
-        "",
-        f"Cost = 1 / requests/s, {when}. The ceiling-normalised cost (ratio at 1,000 / ratio at "
-        "the larger size) cancels machine drift; target: at most 1.5x.",
-        "",
-        "| store | target | cost x (raw) | cost x (vs ceiling) | p99 ms at 1,000 -> large | goal |",
-        "| --- | --- | ---: | ---: | ---: | --- |",
-    ]
+    # Side by side, both sizes share one ceiling measurement per target: dividing by it would
+    # change nothing, so only figures of different runs get the drift correction.
+    side_by_side = small["date"] == large["date"]
+    if side_by_side:
+        intro = (
+            f"Cost = 1 / requests/s. Both sizes were served at once and loaded in turn in one run "
+            f"({large['date']}), against one ceiling measurement per target, so the raw cost "
+            "ratio is the comparison (dividing both by the same ceiling would change nothing); "
+            f"target: at most {SCALE_GOAL}x."
+        )
+        header = "| store | target | cost x | p99 ms at 1,000 -> large | goal |"
+        align = "| --- | --- | ---: | ---: | --- |"
+    else:
+        intro = (
+            f"Cost = 1 / requests/s, from different runs ({small['date']} and {large['date']}): "
+            "each size's ratio is against the ceiling of its own run, and the ceiling-normalised "
+            "cost (ratio at 1,000 / ratio at the larger size) is held to the target of "
+            f"{SCALE_GOAL}x, as it cancels machine drift between the runs; compare with care."
+        )
+        header = (
+            "| store | target | cost x (raw) | cost x (vs ceiling) | p99 ms at 1,000 -> large "
+            "| goal |"
+        )
+        align = "| --- | --- | ---: | ---: | ---: | --- |"
+    lines = [f"## Scale: {sizes[-1]:,} against 1,000 articles", "", intro, "", header, align]
     small_stores = {store["store"]: store for store in small["stores"]}
     for store in large["stores"]:
         before = small_stores.get(store["store"])
@@ -169,11 +181,12 @@ def scale_section(runs: dict[str, dict[str, Any]]) -> list[str]:
                 continue
             raw = old["careleaf"]["rps"] / max(row["careleaf"]["rps"], 1e-9)
             normalised = old["ratio"] / max(row["ratio"], 1e-9)
+            held = raw if side_by_side else normalised
+            costs = f"{raw:.2f}" if side_by_side else f"{raw:.2f} | {normalised:.2f}"
             lines.append(
-                f"| {STORE_NAMES.get(store['store'])} | {row['target']} | {raw:.2f} "
-                f"| {normalised:.2f} | {_ms(old['careleaf']['p99_ms'])} -> "
-                f"{_ms(row['careleaf']['p99_ms'])} "
-                f"| <= {SCALE_GOAL}x: {_verdict(normalised <= SCALE_GOAL)} |"
+                f"| {STORE_NAMES.get(store['store'])} | {row['target']} | {costs} "
+                f"| {_ms(old['careleaf']['p99_ms'])} -> {_ms(row['careleaf']['p99_ms'])} "
+                f"| <= {SCALE_GOAL}x: {_verdict(held <= SCALE_GOAL)} |"
             )
     return [*lines, ""]
 

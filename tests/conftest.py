@@ -1,10 +1,15 @@
 """Fixtures: a migrated store per run (SQLite, or PostgreSQL when TEST_DATABASE_URL is set),
 emptied after each test, an app, a client, a CLI runner, a controllable clock and a query counter.
+
+Markers (pyproject.toml): `postgres_only` and `sqlite_only` tests are skipped on the other store;
+`redis` tests are skipped when no Redis answers on REDIS_URL, except under `CI`, where they fail
+(and so does any other skip): a CI run either runs a test or says why it could not.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import uuid
 from collections.abc import Iterator
@@ -13,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 from alembic import command
 from alembic.config import Config
 from flask import Flask
@@ -23,10 +29,52 @@ from sqlalchemy.engine import make_url
 from api import create_app
 from api.core import clock
 from api.core.db import make_engine
-from tests.store import empty_store
+from tests.support.store import REDIS_URL, empty_store
 
 ROOT = Path(__file__).resolve().parents[1]
-pytest_plugins = ["tests.factories", "tests.newsletter_support", "tests.staff"]
+pytest_plugins = [
+    "tests.support.factories",
+    "tests.support.newsletter",
+    "tests.support.staff",
+    "tests.support.hostile",
+]
+
+
+def on_postgres() -> bool:
+    return bool(os.environ.get("TEST_DATABASE_URL"))
+
+
+@functools.cache
+def redis_answers() -> bool:
+    """Whether a Redis server answers PING on REDIS_URL (asked once per run)."""
+    store = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        return bool(store.ping())
+    except redis.RedisError:
+        return False
+    finally:
+        store.close()
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("postgres_only") and not on_postgres():
+        pytest.skip("needs PostgreSQL: runs when TEST_DATABASE_URL is set")
+    if item.get_closest_marker("sqlite_only") and on_postgres():
+        pytest.skip("about the SQLite store only")
+    if item.get_closest_marker("redis") and not redis_answers():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI needs Redis on {REDIS_URL} (.ci/run starts it)", pytrace=False)
+        pytest.skip(f"no Redis server on {REDIS_URL}")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Under CI a skip is a failure: the Makefile deselects the other store's tests with -m."""
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("CI") and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped under CI: {report.longrepr}"
 
 
 def alembic_config(url: str) -> Config:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.staff import problem
+from tests.support.staff import problem
 
 
 def test_author_lifecycle_with_etags(editor, client):

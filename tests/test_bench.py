@@ -6,6 +6,7 @@ import json
 import re
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -184,8 +185,23 @@ def test_report_shows_ratios_keeps_notes_and_compares_scale(tmp_path):
     written = results_md.read_text()
     assert "## 1,000 articles" in written and "## 100,000 articles" in written
     assert "Lists cost the ORM." in written
-    assert (
-        "| PostgreSQL | article list | 2.00 | 2.00 | 20.0 -> 20.0 | <= 1.5x: **missed** |"
-        in written
-    )
+    # One run, one ceiling measurement for both sizes: only the raw cost ratio.
+    assert "| PostgreSQL | article list | 2.00 | 20.0 -> 20.0 | <= 1.5x: **missed** |" in written
+    assert "dividing both by the same ceiling would change nothing" in written
+
+    # Another run on a machine half as fast: twice the raw cost, the same share of the ceiling.
+    later = _run(100000, 250, 1000)
+    later["date"] = "2026-01-16 09:00 UTC"
+    report.record(later, results_json, results_md)
+    written = results_md.read_text()
+    assert "from different runs (2026-01-15 09:00 UTC and 2026-01-16 09:00 UTC)" in written
+    assert "| PostgreSQL | article list | 2.00 | 1.00 | 20.0 -> 20.0 | <= 1.5x: met |" in written
     assert "MB; goal <= 150 MB: met)" in written
+
+
+def test_every_recorded_run_names_the_command_that_produced_it():
+    text = (Path(report.__file__).parent / "RESULTS.md").read_text(encoding="utf-8")
+    runs = re.split(r"^## (?=[0-9,]+ articles)", text, flags=re.MULTILINE)[1:]
+    assert runs
+    for run in runs:
+        assert re.search(r"^- Command: `python -m bench [^`]*`$", run, re.MULTILINE), run[:80]

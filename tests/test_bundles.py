@@ -9,8 +9,8 @@ import gzip
 import pytest
 
 from api.articles.models import ArticleStatus
-from tests.staff import problem
-from tests.test_changes_feed import read_all
+from tests.support.changes import read_all
+from tests.support.staff import problem
 
 ALL = "/api/v1/bundles/all"
 
@@ -44,7 +44,7 @@ def content(make, frozen_clock):
     )
     from api.extensions import db
     from api.topics.services import save_topic, topic_or_404
-    from tests.factories import Factory  # noqa: F401  (pillar through the topic service)
+    from tests.support.factories import Factory  # noqa: F401  (pillar through the topic service)
 
     with make.app.app_context(), db.transaction():
         save_topic(topic_or_404("back"), {"pillar": "back-pain"})

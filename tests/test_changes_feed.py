@@ -10,9 +10,9 @@ from sqlalchemy import select
 from api.articles.models import Article, ArticleStatus
 from api.core.writes import delete_versioned
 from api.extensions import db
-from tests.staff import problem
-
-CHANGES = "/api/v1/changes"
+from tests.support.changes import CHANGES, read_all
+from tests.support.importer import GOOD, write
+from tests.support.staff import problem
 
 
 @pytest.fixture
@@ -23,20 +23,6 @@ def feed_app(make_app):
 @pytest.fixture
 def feed(feed_app):
     return feed_app.test_client()
-
-
-def read_all(client, since=None, limit=100):
-    """Every event after `since`, following next_cursor; returns (events, cursor)."""
-    events = []
-    while True:
-        query = {"limit": limit, **({"since": since} if since else {})}
-        response = client.get(CHANGES, query_string=query)
-        assert response.status_code == 200, response.get_json()
-        page = response.get_json()
-        events += page["events"]
-        since = page["next_cursor"]
-        if not page["has_more"]:
-            return events, since
 
 
 def summary(events):
@@ -104,7 +90,7 @@ def test_a_changed_schedule_withdraws_the_pending_event(feed, make, frozen_clock
 def test_staff_workflow_and_delete_emit_events(
     feed_app, make, editor, reviewer, admin, frozen_clock
 ):
-    from tests.staff import Staff
+    from tests.support.staff import Staff
 
     author = make.author(slug="jane-doe")
     feed = feed_app.test_client()
@@ -249,8 +235,6 @@ def test_articles_linking_to_a_scheduled_one_update_when_it_appears(
 
 
 def test_the_importer_records_events_too(feed, feed_app, make, tmp_path, frozen_clock):
-    from tests.test_importer_seed import GOOD, write
-
     runner = feed_app.test_cli_runner()
 
     make.author(slug="jane-doe")

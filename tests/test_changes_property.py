@@ -18,8 +18,8 @@ from api.articles.models import ArticleStatus
 from api.articles.services import article_for_update
 from api.core.writes import delete_versioned
 from api.extensions import db
-from tests.store import empty_store
-from tests.test_changes_feed import read_all
+from tests.support.changes import read_all
+from tests.support.store import empty_store
 
 START = dt.datetime(2026, 1, 15, 9, 0, tzinfo=dt.UTC)
 SLOTS = st.integers(min_value=0, max_value=2)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
-from tests.staff import problem
+from tests.support.staff import problem
 
 ARTICLE = "/api/v1/articles/managing-sciatica"
 

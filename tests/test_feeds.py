@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import feedparser
 import pytest
 
-from tests.staff import problem
+from tests.support.staff import problem
 
 ARTICLE_URL = "https://clinic.example/learn/{slug}"
 TOPIC_URL = "https://clinic.example/topics/{slug}"

@@ -26,7 +26,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from tests.staff import Staff
+from tests.support.staff import Staff
 
 ROOT = Path(__file__).resolve().parents[1]
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "25"))

@@ -11,7 +11,7 @@ from api.articles.models import ArticleStatus
 from api.taxonomy.models import TopicRelation
 from api.topics.models import Topic
 from api.users.models import Role
-from tests.staff_tokens import staff_headers
+from tests.support.staff import staff_headers
 
 MAST_CELLS = "mast-cell-activation-back-pain-flares"
 

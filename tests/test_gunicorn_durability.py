@@ -17,7 +17,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +25,8 @@ import pytest
 from sqlalchemy import func, select
 
 from api.newsletter.models import Subscription
-from tests.newsletter_support import SIGNUP, free_port, signup_body
-from tests.staff import new_article, query_store
+from tests.support.newsletter import SIGNUP, free_port, signup_body
+from tests.support.staff import new_article, query_store
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
@@ -198,6 +198,15 @@ def test_concurrent_creation_of_one_slug_exactly_one_is_created(server, admin, m
     assert sorted(r[0] for r in all_at_once(calls)) == [201] + [409] * 7
 
 
+def wait_until(condition: Callable[[], bool], what: str, timeout: float = 120) -> None:
+    """Poll `condition`; fail naming `what` after a generous `timeout` (never a bound tested)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {what} within {timeout} s")
+        time.sleep(0.05)
+
+
 def _signup_load(server: Server, stop: threading.Event, acknowledged: list[str], worker: int):
     number = 0
     while not stop.is_set():
@@ -223,12 +232,13 @@ def test_sigkill_under_signup_load_loses_no_acknowledged_signup(server, app, new
     for thread in workers:
         thread.start()
     try:
-        time.sleep(2.0)
+        # Conditions, not durations: enough acknowledged signups before the kill and after the
+        # restart, however fast or busy the machine is.
+        wait_until(lambda: len(acknowledged) > 20, "20 signups before the kill")
         before_kill = len(acknowledged)
         server.kill()  # master and workers, mid-request
-        time.sleep(0.3)
-        server.start()
-        time.sleep(1.5)
+        server.start()  # returns once /healthz answers
+        wait_until(lambda: len(acknowledged) > before_kill + 20, "20 signups after the restart")
     finally:
         stop.set()
         for thread in workers:

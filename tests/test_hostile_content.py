@@ -1,23 +1,19 @@
 """Hostile content written through the staff API leaves nothing executable where it is served.
 
-Every vector of tests/xss_corpus.py goes into an article (title, summary, body, image alt,
-meta description, a heading for the TOC), and all of them into an author's bio and a topic's
-description. Then every public view that serves those fields is read back, and every HTML
-field (`*_html`) must be inert, every TOC entry plain text
-without a single tag. New HTML-serving features (feeds,
-JSON-LD, search snippets) add their URLs to `served_urls` or reuse `assert_inert` directly.
+`hostile_store` (tests/support/hostile.py) writes every vector of tests/support/xss.py through
+the staff API. Here the JSON views of articles, authors and topics are read back; the delivery
+views (feeds, search, bundles, sitemap, changes) are in tests/test_hostile_delivery.py. New
+HTML-serving features add their URLs to `served_urls` or a test there.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-from tests.staff import Staff, problem
-from tests.xss_corpus import VECTORS, assert_inert, assert_plain_text
+from tests.support.hostile import check_served
+from tests.support.staff import problem
+from tests.support.xss import VECTORS, assert_inert
 
-ALL_VECTORS = "\n\n".join(VECTORS)
 UNSAFE_URLS = [
     "javascript:alert(1)",
     "JaVaScRiPt:alert(1)",
@@ -28,46 +24,6 @@ UNSAFE_URLS = [
     "//evil.example/x.js",
     'https://ok.example/"><script>alert(1)</script>',
 ]
-
-
-def _publish(admin: Staff, reviewer: Staff, slug: str) -> None:
-    url = f"/api/v1/articles/{slug}/transitions"
-    for staff, action in ((admin, "submit"), (reviewer, "approve"), (admin, "publish")):
-        response = staff.post(url, {"action": action})
-        assert response.status_code == 200, response.get_json()
-
-
-def _article_body(number: int, vector: str) -> dict[str, Any]:
-    previous = f"See [[xss-{number - 1}]] and [its page](/articles/xss-{number - 1})."
-    return {
-        "slug": f"xss-{number}",
-        "title": vector[:300],
-        "summary": vector,
-        "author": "hostile-author",
-        "topics": ["hostile-topic"],
-        "feature_image_alt": vector[:300],
-        "meta_description": vector[:320],
-        "body_markdown": f"## {vector}\n\n{vector}\n\n{previous}\n\n### Tail\n\n{vector}\n",
-    }
-
-
-@pytest.fixture
-def hostile_store(admin: Staff, reviewer: Staff) -> int:
-    created = admin.post(
-        "/api/v1/authors",
-        {"slug": "hostile-author", "name": "Hostile <b>Author</b>", "bio_markdown": ALL_VECTORS},
-    )
-    assert created.status_code == 201, created.get_json()
-    created = admin.post(
-        "/api/v1/topics",
-        {"slug": "hostile-topic", "name": "Hostile topic", "description": ALL_VECTORS},
-    )
-    assert created.status_code == 201, created.get_json()
-    for number, vector in enumerate(VECTORS):
-        created = admin.post("/api/v1/articles", _article_body(number, vector))
-        assert created.status_code == 201, (vector, created.get_json())
-        _publish(admin, reviewer, f"xss-{number}")
-    return len(VECTORS)
 
 
 def served_urls(count: int) -> list[str]:
@@ -87,25 +43,6 @@ def served_urls(count: int) -> list[str]:
         base = f"/api/v1/articles/xss-{number}"
         urls += [base, f"{base}/related", f"{base}/backlinks"]
     return urls
-
-
-def check_served(document: Any, where: str) -> int:
-    """Assert every HTML field in a JSON document is inert; return how many were checked."""
-    checked = 0
-    if isinstance(document, dict):
-        for key, value in document.items():
-            if key.endswith("_html") and isinstance(value, str):
-                assert_inert(value, f"{where} {key}")
-                checked += 1
-            elif key == "toc" and isinstance(value, list):
-                for entry in value:
-                    assert_plain_text(entry["text"], f"{where} toc")
-                    checked += 1
-            else:
-                checked += check_served(value, where)
-    elif isinstance(document, list):
-        checked += sum(check_served(item, where) for item in document)
-    return checked
 
 
 def test_corpus_is_big_and_varied():

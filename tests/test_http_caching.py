@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from werkzeug.http import http_date, parse_date
 
-from tests.newsletter_support import signup_body
-from tests.staff import new_article, problem
+from tests.support.newsletter import signup_body
+from tests.support.staff import new_article, problem
 
 PUBLIC = "public, max-age=60, stale-while-revalidate=300"
 ARTICLE = "/api/v1/articles/doc"
@@ -216,11 +216,34 @@ def test_cache_control_is_configurable(make_app, site):
     assert client.get("/api/v1/articles/nope").headers["Cache-Control"] == "max-age=1"
 
 
-def test_content_written_by_the_importer_changes_the_etag(client, runner, site, db_session):
-    # db_session: the seed command runs in the app context it pushes, as `flask seed` does.
-    before = client.get("/sitemap.xml").headers["ETag"]
-    assert runner.invoke(args=["seed"]).exit_code == 0
-    assert client.get("/sitemap.xml").headers["ETag"] != before
+IMPORTED_GUIDE = """---
+title: "The guide, as the importer wrote it"
+slug: guide
+summary: "Rewritten by import-articles."
+author: jane-doe
+topics: [back-pain]
+status: published
+published_at: "2026-01-01T09:00:00Z"
+---
+
+The imported body.
+"""
+
+
+def test_content_written_by_the_importer_changes_the_etag(client, runner, site, tmp_path):
+    """`flask import-articles` rewrites a served article: its validators move and the next read
+    (a revalidation with the old ETag included) gets the new text, not a 304."""
+    detail = client.get("/api/v1/articles/guide")
+    sitemap = client.get("/sitemap.xml").headers["ETag"]
+    path = tmp_path / "guide.md"
+    path.write_text(IMPORTED_GUIDE, encoding="utf-8")
+    result = runner.invoke(args=["import-articles", str(path)])
+    assert result.exit_code == 0, result.output
+    again = client.get("/api/v1/articles/guide", headers={"If-None-Match": detail.headers["ETag"]})
+    assert again.status_code == 200
+    assert again.headers["ETag"] != detail.headers["ETag"]
+    assert again.get_json()["title"] == "The guide, as the importer wrote it"
+    assert client.get("/sitemap.xml").headers["ETag"] != sitemap
 
 
 def test_each_content_encoding_is_its_own_representation(make_app):

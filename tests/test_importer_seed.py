@@ -2,35 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlalchemy import func, select
 
 from api.articles.models import Article, ArticleStatus
 from api.importer.cli import SEED_DIRECTORY
-
-GOOD = """---
-title: Omega-3 and your back
-slug: omega-3-and-your-back
-summary: What fish oil can and cannot do.
-author: jane-doe
-topics: [nutrition]
-status: published
-published_at: 2026-01-02T09:00:00Z
-language: en
----
-Intro.
-
-## Sources of omega-3
-
-- Salmon
-"""
-
-
-def write(tmp_path: Path, name: str, text: str) -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
+from tests.support.importer import GOOD, write
 
 
 def count_articles(db_session) -> int:

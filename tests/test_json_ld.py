@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.staff import new_article
+from tests.support.staff import new_article
 
 HOSTILE = "Back pain </script><script>alert(1)</script> <!-- & \u2028\u2029 end"
 URL = "/api/v1/articles/doc"

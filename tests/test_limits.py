@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.staff import new_article, problem
+from tests.support.staff import new_article, problem
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = "/api/v1/articles"

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from api.articles.models import Article, ArticleStatus
 from api.core import clock
 from api.users.models import Role
-from tests.staff_tokens import staff_headers
+from tests.support.staff import staff_headers
 
 TEMPLATE = "https://clinic.example/learn/{slug}"
 

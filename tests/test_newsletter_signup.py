@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from api.newsletter.models import Subscription, SubscriptionStatus
 from api.outbox.models import OutboxMessage
-from tests.newsletter_support import (
+from tests.support.newsletter import (
     SIGNUP,
     link_token,
     run_outbox,

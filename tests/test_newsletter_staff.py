@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from sqlalchemy import inspect, select, text
 
 from api.extensions import db
@@ -12,14 +13,14 @@ from api.models import Base
 from api.newsletter import export
 from api.newsletter.models import Newsletter
 from api.users.models import Role
-from tests.newsletter_support import (
+from tests.support.newsletter import (
     SIGNUP,
     create_newsletter,
     link_token,
     run_outbox,
     signup_body,
-    staff_headers,
 )
+from tests.support.staff import staff_headers
 
 SUBSCRIBERS = "/api/v1/newsletter/subscribers"
 CONFIRM = "/api/v1/newsletter/confirm"
@@ -212,13 +213,11 @@ def test_seed_loads_newsletters_idempotently(runner, db_session):
     assert slugs == ["spine-health", "clinic-news"]
 
 
+# The file check is SQLite's; PostgreSQL reclaims dead rows with VACUUM.
+@pytest.mark.sqlite_only
 def test_erasure_leaves_no_bytes_in_the_sqlite_file(
     mail_app, smtp_server, newsletter, admin_headers
 ):
-    import pytest
-
-    if not mail_app.config["DATABASE_URL"].startswith("sqlite"):
-        pytest.skip("the file check is SQLite's; PostgreSQL reclaims dead rows with VACUUM")
     client = mail_app.test_client()
     _signup(client, "bytes.gone@example.com")
     run_outbox(mail_app)

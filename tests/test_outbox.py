@@ -14,7 +14,8 @@ from api.outbox import worker
 from api.outbox.models import OutboxMessage, OutboxStatus
 from api.outbox.services import enqueue
 from api.users.models import Role
-from tests.newsletter_support import free_port, run_outbox, staff_headers
+from tests.support.newsletter import free_port, run_outbox
+from tests.support.staff import staff_headers
 
 OUTBOX = "/api/v1/outbox"
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from api.articles.models import ArticleStatus
-from tests.staff import new_article, problem
+from tests.support.staff import new_article, problem
 
 ALL_STAFF = {"admin", "editor", "writer", "reviewer"}
 EDITORS = {"admin", "editor"}

@@ -7,7 +7,7 @@ import logging
 import re
 
 from api.core.request_log import JsonFormatter, TextFormatter, redact
-from tests.newsletter_support import SIGNUP, link_token, run_outbox, signup_body
+from tests.support.newsletter import SIGNUP, link_token, run_outbox, signup_body
 
 CONFIRM = "/api/v1/newsletter/confirm"
 PREFERENCES = "/api/v1/newsletter/preferences"

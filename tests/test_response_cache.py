@@ -51,11 +51,34 @@ def test_a_scheduled_publication_is_seen_when_its_time_comes(client, make, froze
     assert titles == ["Scheduled", "Already out"]
 
 
-def test_staff_reads_and_errors_are_never_cached(client, make, count_queries):
+def test_staff_reads_are_never_cached(app, client, make, editor, count_queries):
+    make.article(slug="out", title="Published")
+    make.article(slug="doc", title="Draft only staff may see", status=ArticleStatus.DRAFT)
+    cache = app.extensions["careleaf_response_cache"]
+    held = len(cache)  # entries of earlier tests (the app lives for the session)
+    assert editor.get("/api/v1/articles/doc").get_json()["title"] == "Draft only staff may see"
+    assert editor.get("/api/v1/articles/out").status_code == 200
+    with count_queries() as counter:
+        again = editor.get("/api/v1/articles/out")
+    assert again.status_code == 200 and again.get_json()["title"] == "Published"
+    assert counter.count > 1  # the view ran again: no cached copy answered
+    assert len(cache) == held
+    # What staff saw is never what the public gets.
+    assert client.get("/api/v1/articles/doc").status_code == 404
+    public = client.get("/api/v1/articles/out").get_json()
+    assert "status" not in public or public["status"] == "published"
+
+
+def test_errors_are_never_cached(app, client, make, count_queries):
+    cache = app.extensions["careleaf_response_cache"]
+    held = len(cache)
     assert client.get("/api/v1/articles/missing").status_code == 404
     with count_queries() as counter:
         assert client.get("/api/v1/articles/missing").status_code == 404
     assert counter.count > 1  # the view ran again
+    assert len(cache) == held
+    make.article(slug="missing")
+    assert client.get("/api/v1/articles/missing").status_code == 200
 
 
 def test_the_cache_is_bounded_and_can_be_turned_off(make_app, make):

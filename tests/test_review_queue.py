@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from api.articles.models import ArticleStatus
-from tests.staff import problem
+from tests.support.staff import problem
 
 
 def test_queue_lists_what_needs_review_in_order(make, reviewer, frozen_clock):

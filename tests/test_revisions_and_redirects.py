@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from api.articles.models import ArticleStatus
-from tests.staff import new_article, problem
+from tests.support.staff import new_article, problem
 
 URL = "/api/v1/articles/doc"
 

@@ -14,14 +14,17 @@ from typing import Any
 
 import pytest
 import redis
-from sqlalchemy.engine import make_url
 
 from api.articles.models import ArticleStatus
 from bench.servers import GunicornSettings, Server
-from tests.newsletter_support import SIGNUP, signup_body
+from tests.support.newsletter import SIGNUP, signup_body
+from tests.support.store import REDIS_URL
 
-REDIS_URL = "redis://127.0.0.1:6379"
 SIGNUPS_PER_MINUTE = 4
+
+# Scale-out is about the production store: several processes share one PostgreSQL; a SQLite
+# file is for one host and one process.
+pytestmark = [pytest.mark.postgres_only, pytest.mark.redis, pytest.mark.slow]
 
 
 def call(server: Server, method: str, path: str, body: Any = None, **headers: str) -> Any:
@@ -42,11 +45,6 @@ def call(server: Server, method: str, path: str, body: Any = None, **headers: st
 @pytest.fixture(scope="module")
 def redis_prefix() -> Iterator[str]:
     store = redis.Redis.from_url(REDIS_URL)
-    try:
-        store.ping()
-    except redis.ConnectionError:
-        store.close()
-        pytest.skip("no Redis server on 127.0.0.1:6379")
     prefix = f"careleaf-scale-{uuid.uuid4().hex}"
     try:
         yield prefix
@@ -61,11 +59,6 @@ def two_processes(
     database_url: str, redis_prefix: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[list[Server]]:
     """Processes A and B (2 sync workers each, free ports), started once for this module."""
-    if make_url(database_url).get_backend_name() != "postgresql":
-        pytest.skip(
-            "scale-out is about the production store: several processes share one PostgreSQL "
-            "(runs with TEST_DATABASE_URL); a SQLite file is for one host and one process"
-        )
     env = {
         "DATABASE_URL": database_url,
         "RATELIMIT_STORAGE_URI": REDIS_URL,

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
 import re
+from typing import Any
 
 import pytest
+from sqlalchemy import event, inspect
 
 from api.core import auth
-from tests.staff import problem
+from api.extensions import db
+from tests.support.staff import problem
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -96,17 +98,49 @@ def test_no_stack_trace_reaches_the_client(make_app, caplog):
     assert logged and "unhandled error" in logged[0].getMessage()
 
 
-def test_token_comparison_is_constant_time(monkeypatch, admin):
-    compared = []
-    real = hmac.compare_digest
+def _last_character_changed(token: str) -> str:
+    return token[:-1] + ("A" if token[-1] != "A" else "B")
 
-    def spy(a, b):
-        compared.append((a, b))
-        return real(a, b)
 
-    monkeypatch.setattr(auth.hmac, "compare_digest", spy)
+def test_a_token_differing_only_in_its_last_character_is_refused(admin):
+    near_miss = _last_character_changed(admin.token)
+    refused = admin.client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {near_miss}"})
+    problem(refused, 401)
     assert admin.get("/api/v1/users/me").status_code == 200
-    assert compared == [(auth.hash_token(admin.token),) * 2]
+
+
+def test_tokens_are_found_by_an_indexed_equality_on_their_digest(app, admin, db_session):
+    """No secret is compared in Python, where a short-circuit compare could leak by timing: the
+    store looks the row up by the SHA-256 digest through a unique index, and never sees the
+    token itself."""
+    sent: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        sent.append((statement, parameters))
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert admin.get("/api/v1/users/me").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+    lookups = [(sql, params) for sql, params in sent if "FROM api_tokens" in sql]
+    assert len(lookups) == 1, lookups
+    sql, params = lookups[0]
+    assert re.search(r"WHERE api_tokens\.token_hash = ", sql), sql
+    assert auth.hash_token(admin.token) in _values(params)
+    assert not any(admin.token in str(value) for _, p in sent for value in _values(p))
+    unique = {
+        tuple(c["column_names"]) for c in inspect(engine).get_unique_constraints("api_tokens")
+    }
+    assert ("token_hash",) in unique
+
+
+def _values(params: Any) -> list[Any]:
+    if isinstance(params, dict):
+        return list(params.values())
+    return list(params or ())
 
 
 def _bad(client, token="clf_not-a-real-token", **kwargs):

@@ -11,7 +11,7 @@ from api.extensions import db
 from api.topics.schemas import TopicSchema
 from api.topics.services import set_parent, topic_or_404
 from api.users.models import Role
-from tests.staff_tokens import staff_headers
+from tests.support.staff import staff_headers
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from api.users.models import ApiToken, User
-from tests.staff import problem, query_store
+from tests.support.staff import problem, query_store
 
 
 def test_admin_creates_users_with_normalized_emails(admin):

@@ -7,6 +7,7 @@ so a stray character in a title never makes a feed unparseable.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -81,13 +82,19 @@ def _rfc822(moment: dt.datetime) -> str:
     return format_datetime(moment.astimezone(dt.UTC), usegmt=True)
 
 
+def _as_html(text: str) -> str:
+    """Plain text for an RSS `description`: readers render it as HTML, so markup in a summary
+    (`<script>` in a title or summary is allowed text) must arrive escaped, as text."""
+    return html.escape(text, quote=False)
+
+
 def rss(feed: Feed) -> bytes:
     """RSS 2.0 with the full body in content:encoded and the author in dc:creator."""
     root = ET.Element("rss", version="2.0")
     channel = _add(root, "channel")
     _add(channel, "title", feed.title)
     _add(channel, "link", feed.home_url)
-    _add(channel, "description", feed.description)
+    _add(channel, "description", _as_html(feed.description))
     _add(channel, "lastBuildDate", _rfc822(feed.updated))
     _add(channel, f"{{{ATOM}}}link", href=feed.self_url, rel="self", type="application/rss+xml")
     for entry in feed.entries:
@@ -95,7 +102,7 @@ def rss(feed: Feed) -> bytes:
         _add(item, "title", entry.title)
         _add(item, "link", entry.url)
         _add(item, "guid", entry.id, isPermaLink="false")
-        _add(item, "description", entry.summary)
+        _add(item, "description", _as_html(entry.summary))
         _add(item, f"{{{CONTENT}}}encoded", entry.content_html)
         _add(item, "pubDate", _rfc822(entry.published))
         _add(item, f"{{{DC}}}creator", entry.author)

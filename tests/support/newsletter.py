@@ -1,5 +1,5 @@
 """Fixtures for the newsletter and outbox tests: a real SMTP server, an app that mails to it,
-a newsletter, staff tokens, and helpers to run the outbox worker and read tokens from mail."""
+a newsletter, and helpers to run the outbox worker and read tokens from mail."""
 
 from __future__ import annotations
 
@@ -18,11 +18,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
 
-from api.core.auth import issue_token
 from api.extensions import db, limiter
 from api.newsletter.models import Newsletter
 from api.outbox import worker
-from api.users.models import Role, User
 
 SIGNUP = "/api/v1/newsletter/subscriptions"
 
@@ -108,20 +106,6 @@ def create_newsletter(app: Flask, slug: str = "spine-health", name: str = "Spine
 @pytest.fixture
 def newsletter(app: Flask) -> int:
     return create_newsletter(app)
-
-
-def staff_headers(app: Flask, role: Role = Role.ADMIN) -> dict[str, str]:
-    with app.app_context(), db.transaction() as session:
-        user = User(name="Staff", email=f"{role.value}@clinic.example", role=role)
-        session.add(user)
-        session.flush()
-        _, plain = issue_token(user, "tests")
-    return {"Authorization": f"Bearer {plain}"}
-
-
-@pytest.fixture
-def admin_headers(app: Flask) -> dict[str, str]:
-    return staff_headers(app)
 
 
 def run_outbox(app: Flask) -> int:

@@ -1,4 +1,5 @@
-"""Fixtures for staff: users with tokens, and a client that sends the token."""
+"""Staff for tests: users with tokens, a client that sends the token, bare Authorization
+headers, and assertions on problem responses."""
 
 from __future__ import annotations
 
@@ -136,3 +137,19 @@ def new_article(author: str = "jane-doe", **fields: Any) -> dict[str, Any]:
         "body_markdown": "First paragraph.\n\n## A part\n\nMore text.\n",
         **fields,
     }
+
+
+def staff_headers(app: Flask, role: Role = Role.ADMIN) -> dict[str, str]:
+    """An Authorization header for a new active user holding `role` (a new user each call)."""
+    number = next(_numbers)
+    with app.app_context(), db.transaction():
+        user = User(name=f"Staff {number}", email=f"staff{number}@clinic.example", role=role)
+        db.session.add(user)
+        db.session.flush()
+        _, plain = issue_token(user, "tests")
+    return {"Authorization": f"Bearer {plain}"}
+
+
+@pytest.fixture
+def admin_headers(app: Flask) -> dict[str, str]:
+    return staff_headers(app)

@@ -1,12 +1,18 @@
-"""Emptying the test store between tests (and between property-test examples)."""
+"""The test stores: emptying the database between tests (and between property-test
+examples), and where the Redis tests find their server."""
 
 from __future__ import annotations
+
+import os
 
 from flask import Flask
 from sqlalchemy import text
 
 from api.extensions import db
 from api.models import Base
+
+# Tests sharing one Redis give their keys a unique prefix (RATELIMIT_KEY_PREFIX).
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
 
 
 def empty_store(app: Flask) -> None:

@@ -159,3 +159,33 @@ def assert_plain_text(text: str, where: str = "") -> None:
     parser.feed(text)
     parser.close()
     assert not parser.tags, f"markup in {where}: {parser.tags} in {text!r}"
+
+
+class _Scripts(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.scripts: list[str] = []
+        self.inside = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.inside = tag == "script"
+        if self.inside:
+            self.scripts.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.inside = False
+
+    def handle_data(self, data: str) -> None:
+        if self.inside:
+            self.scripts[-1] += data
+
+
+def assert_script_safe(script: str, where: str = "") -> None:
+    """Text pasted between `<script type="application/ld+json">` and `</script>` stays one
+    script element holding exactly that text: it cannot close the element or open a comment."""
+    for unsafe in ("<", ">", "&", "\u2028", "\u2029"):
+        assert unsafe not in script, f"{unsafe!r} in {where}: {script}"
+    parser = _Scripts()
+    parser.feed(f'<head><script type="application/ld+json">{script}</script></head>')
+    parser.close()
+    assert parser.scripts == [script], f"{where} broke out of its script element"
