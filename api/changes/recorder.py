@@ -5,7 +5,7 @@ the seed or any future code: `after_flush` remembers each object's public state 
 transaction first changed it, and `do_orm_execute` sees bulk DELETE statements (staff deletes)
 before they run. At `before_commit` the state before is compared with the state now and the
 events that follow are written in the same transaction (see `api.changes.emitter`): they exist
-if and only if the change does.
+if and only if the change does. `install` puts the hooks on a session factory (`api.hooks`).
 """
 
 from __future__ import annotations
@@ -125,5 +125,9 @@ def install(sessions: sessionmaker[Session], listeners: ChangeListeners) -> None
     """Record change events in every transaction of `sessions`, telling `listeners`."""
     event.listen(sessions, "after_flush", _remember_writes)
     event.listen(sessions, "do_orm_execute", _remember_bulk_deletes)
-    event.listen(sessions, "before_commit", lambda session: _write_events(session, listeners))
+
+    def write_events(session: Session) -> None:
+        _write_events(session, listeners)
+
+    event.listen(sessions, "before_commit", write_events)
     event.listen(sessions, "after_transaction_end", _forget)
