@@ -28,7 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"])  # type: ignore[method-assign]
 
-    from api import cli, docs
+    from api import cli, docs, hooks
     from api.caching import cors
     from api.caching import http as caching
     from api.core import (
@@ -50,6 +50,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     limits.init_app(app)
     fastjson.init_app(app)
     db.init_app(app)
+    hooks.install_hooks(app)  # every session hook, on this app's sessions only (api/hooks.py)
     api.init_app(app)
     errors.init_app(app)
     limiter.init_app(app)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Flask
 
+from api.importer.cli import import_articles_command, seed_command
+from api.outbox.cli import outbox_group
+from api.users.cli import tokens_cli, users_cli
+
 
 def init_app(app: Flask) -> None:
-    from api.importer.cli import import_articles_command, seed_command
-    from api.outbox.cli import outbox_group
-    from api.users.cli import tokens_cli, users_cli
-
     app.cli.add_command(import_articles_command)
     app.cli.add_command(seed_command)
     app.cli.add_command(outbox_group)

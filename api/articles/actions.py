@@ -9,7 +9,7 @@ from api.articles import staff
 from api.articles.models import Article, ArticleSlugRedirect, ArticleStatus
 from api.articles.permissions import Do, authorize, authorize_delete, authorize_edit
 from api.articles.services import save_article
-from api.articles.workflow import check_content_editable
+from api.articles.workflow import METADATA_FIELDS, check_content_editable
 from api.audit.services import changes_between, record
 from api.core import clock
 from api.core.errors import Problem
@@ -18,14 +18,6 @@ from api.extensions import db
 from api.revisions.services import CONTENT_FIELDS, add_revision, content_of, revision_or_404
 from api.users.models import User
 
-METADATA_FIELDS = (
-    "slug",
-    "published_at",
-    "feature_image_url",
-    "feature_image_alt",
-    "meta_description",
-    "canonical_url",
-)
 BASELINE_COMMENT = "The article as it was before its first tracked change."
 
 

@@ -142,7 +142,3 @@ class ArticleSlugRedirect(Base):
         ForeignKey("articles.id", ondelete="CASCADE"), index=True
     )
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
-
-
-# Registers the flush hook that keeps ArticleTopic.public_since in step (needs both classes).
-from api.articles import topic_index  # noqa: E402, F401

@@ -9,11 +9,11 @@ from api.articles import actions, services, staff, workflow
 from api.articles.models import Article
 from api.articles.schemas import ArticleListArgsSchema, ArticleSchema, ArticleSummarySchema
 from api.articles.staff_schemas import ArticleWriteSchema, StaffArticleSchema, TransitionSchema
-from api.core.auth import current_user, require_user
+from api.core.auth import current_user, require_user, staff_only
 from api.core.errors import Problem
 from api.core.field_selection import selectable_fields, selectable_schema
 from api.core.pagination import SelectPage
-from api.core.smorest import Blueprint, if_match_required, staff_only
+from api.core.smorest import Blueprint, if_match_required
 from api.core.writes import check_if_match, etag_header, patch_schema, require_json_body
 from api.links.services import resolve_public_body
 from api.users.models import Role, User

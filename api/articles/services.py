@@ -7,8 +7,9 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import Select, exists, func, select
-from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
+from api.articles.loading import SUMMARY_OPTIONS
 from api.articles.models import Article, ArticleTopic
 from api.articles.visibility import public_articles
 from api.authors.models import Author
@@ -28,25 +29,6 @@ SORTS = {
     "-updated_at": (Article.updated_at.desc(), Article.id.desc()),
 }
 
-# Articles show their author and topics as short references: load just those columns (the
-# rest of a topic, its JSON synonyms especially, was most of the cost of loading a page).
-WITH_REFERENCES = (
-    joinedload(Article.author, innerjoin=True).load_only(
-        Author.slug, Author.name, Author.kind, Author.credentials, Author.job_title,
-        Author.avatar_url, raiseload=True,
-    ),
-    selectinload(Article.topic_links)
-    .joinedload(ArticleTopic.topic, innerjoin=True)
-    .load_only(Topic.slug, Topic.name, raiseload=True),
-)  # fmt: skip
-# Summaries never carry bodies: leave them in the store, and fail loudly if touched.
-SUMMARY_OPTIONS = (
-    defer(Article.body_markdown, raiseload=True),
-    defer(Article.body_html, raiseload=True),
-    defer(Article.body_text, raiseload=True),
-    defer(Article.toc, raiseload=True),
-    *WITH_REFERENCES,
-)
 # One whole article: its JSON-LD also needs the author's and topics' other fields.
 DETAIL_OPTIONS = (
     joinedload(Article.author, innerjoin=True),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import case, event, inspect, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from api.articles.models import Article, ArticleStatus, ArticleTopic
 
@@ -41,7 +41,6 @@ def public_since_of_article() -> Any:
     )
 
 
-@event.listens_for(Session, "after_flush")
 def _sync_public_since(session: Session, _context: Any) -> None:
     ids = _touched_article_ids(session)
     if ids:
@@ -50,3 +49,8 @@ def _sync_public_since(session: Session, _context: Any) -> None:
             .where(ArticleTopic.article_id.in_(sorted(ids)))
             .values(public_since=public_since_of_article())
         )
+
+
+def install(sessions: sessionmaker[Session]) -> None:
+    """Keep `public_since` in step in every transaction of `sessions`."""
+    event.listen(sessions, "after_flush", _sync_public_since)

@@ -62,22 +62,21 @@ def actions_now(user: User, article: Article) -> dict[str, list[str]]:
 
 # Published medical content changes only through a new review: unpublish, edit, resubmit.
 # Metadata is not reviewed content, so editors may change it any time (slugs, scheduling).
-METADATA_FIELDS = frozenset(
-    {
-        "slug",
-        "published_at",
-        "feature_image_url",
-        "feature_image_alt",
-        "meta_description",
-        "canonical_url",
-    }
+# A tuple, not a set: `actions.state_of` lists the fields in this order (audit diffs).
+METADATA_FIELDS = (
+    "slug",
+    "published_at",
+    "feature_image_url",
+    "feature_image_alt",
+    "meta_description",
+    "canonical_url",
 )
 CONTENT_FROZEN_STATUSES = frozenset({PUBLISHED, ARCHIVED})
 
 
 def check_content_editable(user: User, article: Article, changed_fields: set[str]) -> None:
     """409 when the change touches the content of a published or archived article."""
-    content = changed_fields - METADATA_FIELDS
+    content = changed_fields.difference(METADATA_FIELDS)
     if content and article.status in CONTENT_FROZEN_STATUSES:
         raise Problem(
             409,

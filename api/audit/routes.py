@@ -6,8 +6,9 @@ from flask.views import MethodView
 
 from api.audit import services
 from api.audit.schemas import AuditArgsSchema, AuditEntrySchema
+from api.core.auth import staff_only
 from api.core.pagination import SelectPage
-from api.core.smorest import Blueprint, staff_only
+from api.core.smorest import Blueprint
 from api.users.models import Role
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit", description="Audit log (admins)")

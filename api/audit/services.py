@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from api.audit.models import AuditEntry
 from api.core import clock
+from api.core.writes import versioned_writes
 from api.extensions import db
 from api.users.models import User
 
@@ -68,8 +69,6 @@ def audited_update(
     apply: Callable[[], object],
 ) -> None:
     """Run `apply` (a versioned write of `obj`) and record what it changed, if anything."""
-    from api.core.writes import versioned_writes
-
     before = state(obj)
     with versioned_writes(kind):
         apply()

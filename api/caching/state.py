@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Select, bindparam, event, select
 from sqlalchemy import insert as generic_insert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 from sqlalchemy.sql.dml import Insert
 
 from api.articles.models import Article, ArticleStatus
@@ -105,13 +105,11 @@ def _touches_content(session: Session) -> bool:
     )
 
 
-@event.listens_for(Session, "before_flush")
 def _mark_flushed_content(session: Session, _context: Any, _instances: Any) -> None:
     if not session.info.get(_CHANGED) and _touches_content(session):
         session.info[_CHANGED] = True
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _mark_bulk_content(state: ORMExecuteState) -> None:
     if not (state.is_update or state.is_delete or state.is_insert):
         return
@@ -120,16 +118,25 @@ def _mark_bulk_content(state: ORMExecuteState) -> None:
         state.session.info[_CHANGED] = True
 
 
-@event.listens_for(Session, "before_commit")
 def _bump_on_commit(session: Session) -> None:
     session.flush()  # pending changes would otherwise be flushed after this hook
     if session.info.pop(_CHANGED, False):
         session.connection().execute(_bump_statement(session))
 
 
-@event.listens_for(Session, "after_rollback")
 def _forget_on_rollback(session: Session) -> None:
     session.info.pop(_CHANGED, None)
+
+
+def install(sessions: sessionmaker[Session]) -> None:
+    """Bump the content version in every transaction of `sessions` that changed content.
+
+    Its `before_commit` hook must be the last one installed: see `api.hooks`.
+    """
+    event.listen(sessions, "before_flush", _mark_flushed_content)
+    event.listen(sessions, "do_orm_execute", _mark_bulk_content)
+    event.listen(sessions, "before_commit", _bump_on_commit)
+    event.listen(sessions, "after_rollback", _forget_on_rollback)
 
 
 def _bump_statement(session: Session) -> Insert:

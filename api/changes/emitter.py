@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -21,14 +22,18 @@ from sqlalchemy.orm import Session
 from api.articles.models import Article, ArticleStatus, ArticleTopic
 from api.articles.visibility import public_filter
 from api.changes.models import ChangeEvent
-from api.changes.recorder import Snapshot, Subject, article_dependents
+from api.changes.subjects import Snapshot, Subject, article_dependents
 from api.core import clock
 from api.links.models import ArticleLink
 
-# Listeners (webhooks) called in the same transaction: with the events just recorded, and with
-# the ids of pending events withdrawn before anyone saw them.
-RECORDED: list[Callable[[Session, list[ChangeEvent]], None]] = []
-WITHDRAWN: list[Callable[[Session, list[int]], None]] = []
+
+@dataclass(frozen=True)
+class ChangeListeners:
+    """Called in the same transaction (webhooks): with the events just recorded, and with
+    the ids of pending events withdrawn before anyone saw them. Given by `api.hooks`."""
+
+    recorded: tuple[Callable[[Session, list[ChangeEvent]], None], ...] = ()
+    withdrawn: tuple[Callable[[Session, list[int]], None], ...] = ()
 
 
 def _visible(state: Snapshot | None, now: dt.datetime) -> bool:
@@ -50,8 +55,8 @@ def _scheduled(state: Snapshot | None, now: dt.datetime) -> bool:
 
 
 class Emitter:
-    def __init__(self, session: Session, now: dt.datetime) -> None:
-        self.session, self.now = session, now
+    def __init__(self, session: Session, now: dt.datetime, listeners: ChangeListeners) -> None:
+        self.session, self.now, self.listeners = session, now, listeners
         self.connection = session.connection()
         self.events: dict[tuple[str, str, int, dt.datetime], ChangeEvent] = {}
 
@@ -191,7 +196,7 @@ class Emitter:
         )
         if not ids:
             return
-        for listener in WITHDRAWN:
+        for listener in self.listeners.withdrawn:
             listener(self.session, ids)
         self.connection.execute(delete(ChangeEvent).where(ChangeEvent.id.in_(ids)))
 
@@ -200,14 +205,14 @@ class Emitter:
         if events:
             self.session.add_all(events)
             self.session.flush()
-            for listener in RECORDED:
+            for listener in self.listeners.recorded:
                 listener(self.session, events)
         return events
 
 
-def emit(session: Session, written: list[Subject]) -> list[ChangeEvent]:
+def emit(session: Session, written: list[Subject], listeners: ChangeListeners) -> list[ChangeEvent]:
     """Record the public events caused by what the transaction wrote."""
-    emitter = Emitter(session, clock.now())
+    emitter = Emitter(session, clock.now(), listeners)
     for subject in written:
         if subject.kind == "article":
             emitter.article(subject)

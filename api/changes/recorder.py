@@ -5,61 +5,24 @@ the seed or any future code: `after_flush` remembers each object's public state 
 transaction first changed it, and `do_orm_execute` sees bulk DELETE statements (staff deletes)
 before they run. At `before_commit` the state before is compared with the state now and the
 events that follow are written in the same transaction (see `api.changes.emitter`): they exist
-if and only if the change does.
+if and only if the change does. `install` puts the hooks on a session factory (`api.hooks`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event, inspect, select
-from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, sessionmaker
 
-from api.articles.models import Article, ArticleStatus, ArticleTopic
-from api.articles.visibility import public_filter
+from api.articles.models import Article, ArticleTopic
 from api.authors.models import Author
-from api.links.models import ArticleLink
+from api.changes.emitter import ChangeListeners, emit
+from api.changes.subjects import Snapshot, Subject, article_dependents
 from api.topics.models import Topic
 
 PENDING_KEY = "careleaf_change_subjects"
 KINDS: dict[type, str] = {Article: "article", Topic: "topic", Author: "author"}
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """What the public could know of an object: its slug and, for articles, its visibility."""
-
-    slug: str
-    status: str | None = None
-    published_at: dt.datetime | None = None
-
-
-@dataclass
-class Subject:
-    """An object written in the current transaction."""
-
-    kind: str
-    object_id: int
-    before: Snapshot | None  # None: created in this transaction
-    obj: Any | None  # the live object; None once deleted
-    changed: bool = False
-    # For articles deleted by a bulk DELETE: what depended on them, read before they went.
-    dependents: tuple[list[tuple[int, str]], list[tuple[int, str]]] | None = None
-
-    @property
-    def deleted(self) -> bool:
-        return self.obj is None
-
-    def now(self) -> Snapshot | None:
-        return None if self.obj is None else snapshot(self.obj)
-
-
-def snapshot(obj: Any) -> Snapshot:
-    if isinstance(obj, Article):
-        return Snapshot(obj.slug, str(obj.status), obj.published_at)
-    return Snapshot(obj.slug)
 
 
 def _value_before_flush(obj: Any, key: str) -> Any:
@@ -92,7 +55,6 @@ def _subject(session: Session, obj: Any, *, created: bool) -> Subject:
     return found
 
 
-@event.listens_for(Session, "after_flush")
 def _remember_writes(session: Session, _context: Any) -> None:
     # New, dirty and deleted still show the state before this flush (and attribute history).
     for obj in session.new:
@@ -117,7 +79,6 @@ def _topic_link_changed(session: Session, link: ArticleTopic) -> None:
         _subject(session, article, created=False).changed = True
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _remember_bulk_deletes(state: ORMExecuteState) -> None:
     """Staff deletes are DELETE statements: read what they remove before it goes."""
     if not state.is_delete or state.bind_mapper is None:
@@ -147,43 +108,26 @@ def _remember_bulk_deletes(state: ORMExecuteState) -> None:
             subject.dependents = article_dependents(connection, row.id)
 
 
-def article_dependents(
-    connection: Any, article_id: int, *, at: dt.datetime | None = None
-) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """Public articles whose body links to the article, and topics it is the pillar of:
-    both look different to the public when the article appears, goes or is renamed."""
-    visible = public_filter() if at is None else _published_by(at)
-    linking = connection.execute(
-        select(Article.id, Article.slug).where(
-            Article.id.in_(
-                select(ArticleLink.source_id).where(ArticleLink.target_id == article_id)
-            ),
-            Article.id != article_id,
-            visible,
-        )
-    ).all()
-    pillars = connection.execute(
-        select(Topic.id, Topic.slug).where(Topic.pillar_article_id == article_id)
-    ).all()
-    return [tuple(row) for row in linking], [tuple(row) for row in pillars]
-
-
-def _published_by(at: dt.datetime) -> Any:
-    return (Article.status == ArticleStatus.PUBLISHED) & (Article.published_at <= at)
-
-
-@event.listens_for(Session, "before_commit")
-def _write_events(session: Session) -> None:
+def _write_events(session: Session, listeners: ChangeListeners) -> None:
     if not session.info.get(PENDING_KEY):
         return
     session.flush()  # changes made since the last flush belong to the comparison too
     written = session.info.pop(PENDING_KEY, {})
-    from api.changes.emitter import emit
-
-    emit(session, list(written.values()))
+    emit(session, list(written.values()), listeners)
 
 
-@event.listens_for(Session, "after_transaction_end")
 def _forget(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:  # rolled back or closed: nothing it wrote happened
         session.info.pop(PENDING_KEY, None)
+
+
+def install(sessions: sessionmaker[Session], listeners: ChangeListeners) -> None:
+    """Record change events in every transaction of `sessions`, telling `listeners`."""
+    event.listen(sessions, "after_flush", _remember_writes)
+    event.listen(sessions, "do_orm_execute", _remember_bulk_deletes)
+
+    def write_events(session: Session) -> None:
+        _write_events(session, listeners)
+
+    event.listen(sessions, "before_commit", write_events)
+    event.listen(sessions, "after_transaction_end", _forget)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
+import flask_smorest
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
 from sqlalchemy import select
@@ -134,5 +135,17 @@ def auth_required(*roles: Role) -> Callable[[F], F]:
             return func(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
+
+    return decorator
+
+
+def staff_only(blueprint: flask_smorest.Blueprint, *roles: Any) -> Any:
+    """Decorator for staff views: checks the token and role, and documents both in OpenAPI."""
+
+    def decorator(func: Any) -> Any:
+        func = auth_required(*roles)(func)
+        func = blueprint.alt_response(401, description="Missing or invalid token")(func)
+        func = blueprint.alt_response(403, description="Role not allowed")(func)
+        return blueprint.doc(security=[{"bearerAuth": []}])(func)
 
     return decorator

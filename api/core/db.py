@@ -99,6 +99,11 @@ class TimestampMixin:
     )
 
 
+# Set on a session factory's `info` by `api.hooks.install_hooks`: sessions come only from
+# factories that carry every hook (a session without them would lose events silently).
+HOOKS_INSTALLED = "careleaf_session_hooks"
+
+
 class Database:
     """The engine and a per-request session; each app bound with `init_app` has its own engine."""
 
@@ -119,7 +124,12 @@ class Database:
         """The session of the current app context, opened on first use."""
         session = g.get("_db_session")
         if session is None:
-            session = g._db_session = self._sessionmaker()()
+            sessions = self._sessionmaker()
+            if not sessions.kw.get("info", {}).get(HOOKS_INSTALLED):
+                raise RuntimeError(
+                    "this app's sessions have no hooks: build the app with api.create_app"
+                )
+            session = g._db_session = sessions()
         return session
 
     def dispose(self, app: Flask) -> None:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import logging
-import re
 from http import HTTPStatus
 from typing import Any
 
 from flask import Flask, Response, current_app, json, request
-from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from api.core.request_log import request_id
@@ -118,58 +116,6 @@ def _standard_detail(status: int, detail: str | None) -> str | None:
     }.get(status, detail)
 
 
-_UNIQUE_FIELD = [
-    re.compile(r"UNIQUE constraint failed: \w+\.(\w+)"),  # SQLite
-    re.compile(r'constraint "uq_\w+?_(\w+)"'),  # PostgreSQL, our naming convention
-    re.compile(r"Key \(([\w\s,]+)\)=.*already exists"),
-]
-
-
-def conflicting_field(error: IntegrityError) -> str | None:
-    """The field whose uniqueness the failed statement violated, when the store says."""
-    text = str(error.orig)
-    for pattern in _UNIQUE_FIELD:
-        match = pattern.search(text)
-        if match:
-            return match.group(1).split(",")[0].strip()
-    return None
-
-
-def handle_integrity_error(error: IntegrityError) -> Response:
-    """Uniqueness and reference violations that reached the store are conflicts, not crashes."""
-    from api.extensions import db
-
-    db.session.rollback()
-    field = conflicting_field(error)
-    if field:
-        return problem_response(
-            409,
-            f"Another resource already uses this {field}.",
-            errors={field: ["Already in use."]},
-        )
-    return problem_response(409, "The change conflicts with existing data.")
-
-
-def handle_operational_error(error: OperationalError) -> Response:
-    from api.extensions import db
-
-    db.session.rollback()
-    log.error("store unavailable: %s", error.__class__.__name__)
-    return problem_response(
-        503, "The content store is unavailable; try again shortly.", headers={"Retry-After": "5"}
-    )
-
-
-def handle_data_error(error: DataError) -> Response:
-    """A value the store cannot hold (out of range, invalid text) is bad input, not a crash;
-    the guards in `limits` should have named the field before it came to this."""
-    from api.extensions import db
-
-    db.session.rollback()
-    log.warning("store refused a value: %s", error.orig.__class__.__name__)
-    return problem_response(422, "A value is out of range or invalid for the store.")
-
-
 def handle_unexpected_error(error: Exception) -> Response:
     """Anything unforeseen: logged with its trace, answered without one."""
     if isinstance(error, HTTPException):
@@ -180,7 +126,4 @@ def handle_unexpected_error(error: Exception) -> Response:
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
-    app.register_error_handler(IntegrityError, handle_integrity_error)
-    app.register_error_handler(OperationalError, handle_operational_error)
-    app.register_error_handler(DataError, handle_data_error)
     app.register_error_handler(Exception, handle_unexpected_error)

@@ -14,10 +14,12 @@ from typing import Any
 import flask_limiter
 from flask import Flask, Response, current_app, has_app_context
 from flask_limiter import RateLimitExceeded, RequestLimit
+from limits import parse
 
 from api.core.errors import problem_response
 
 _STATE_KEY = "careleaf_limiter"
+_LIMITER_KEY = "careleaf_limiter_instance"  # the app's Limiter, for code below extensions
 _PER_APP_DEFAULTS: dict[str, Any] = {
     "enabled": True,
     "initialized": False,
@@ -63,6 +65,7 @@ class Limiter(flask_limiter.Limiter):
     def init_app(self, app: Flask) -> None:
         state = dict(_PER_APP_DEFAULTS)
         app.extensions[_STATE_KEY] = state
+        app.extensions[_LIMITER_KEY] = self
         self.__dict__["_binding"] = state
         self._storage_options = {}
         try:
@@ -98,10 +101,7 @@ def count_failure(name: str, limit: str, key: str) -> int | None:
     Returns the seconds until the window resets when the failures exceed `limit`, else None.
     Only failures are counted, so successful requests are never throttled by this.
     """
-    from limits import parse
-
-    from api.extensions import limiter
-
+    limiter: Limiter = current_app.extensions[_LIMITER_KEY]
     if not limiter.enabled:
         return None
     item = parse(limit)

@@ -108,19 +108,6 @@ class Schema(ma.Schema):
         return data
 
 
-def staff_only(blueprint: flask_smorest.Blueprint, *roles: Any) -> Any:
-    """Decorator for staff views: checks the token and role, and documents both in OpenAPI."""
-    from api.core.auth import auth_required
-
-    def decorator(func: Any) -> Any:
-        func = auth_required(*roles)(func)
-        func = blueprint.alt_response(401, description="Missing or invalid token")(func)
-        func = blueprint.alt_response(403, description="Role not allowed")(func)
-        return blueprint.doc(security=[{"bearerAuth": []}])(func)
-
-    return decorator
-
-
 def optional_fields_schema(schema_cls: type[Any], suffix: str, note: str) -> type[Any]:
     """`schema_cls` with every field optional, under its own name in the OpenAPI document
     (flask-smorest would otherwise warn that two shapes share one name)."""

@@ -13,12 +13,14 @@ from sqlalchemy import select
 
 from api.articles.models import Article, ArticleStatus
 from api.articles.services import article_for_update, save_article
+from api.authors.models import Author
 from api.authors.schemas import AuthorSchema
 from api.authors.services import save_author
 from api.core import clock
 from api.core.errors import Problem
 from api.extensions import db
 from api.importer.frontmatter import FrontMatterError, parse_article
+from api.taxonomy.services import add_see_also
 from api.topics.models import Topic
 from api.topics.schemas import TopicSchema
 from api.topics.services import save_topic
@@ -96,8 +98,6 @@ def seed_topics(path: Path) -> None:
 
 def seed_topic_graph(path: Path) -> None:
     """Pillars and see-also links of topics.yaml; adds what is missing, removes nothing."""
-    from api.taxonomy.services import add_see_also
-
     topics = {topic.slug: topic for topic in db.session.scalars(select(Topic))}
     for node in _flatten_topics(_load_yaml_list(path)):
         topic = topics[node["slug"]]
@@ -110,8 +110,6 @@ def seed_topic_graph(path: Path) -> None:
 
 
 def seed_authors(path: Path) -> None:
-    from api.authors.models import Author
-
     schema = AuthorSchema()
     for entry in _load_yaml_list(path):
         entry = {("bio_markdown" if k == "bio" else k): v for k, v in entry.items()}

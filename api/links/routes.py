@@ -5,8 +5,9 @@ from typing import Any
 from flask.views import MethodView
 
 from api.articles.schemas import ArticleSummarySchema
+from api.core.auth import staff_only
 from api.core.pagination import SelectPage
-from api.core.smorest import Blueprint, staff_only
+from api.core.smorest import Blueprint
 from api.links import services
 from api.links.schemas import LinkReportItemSchema
 from api.users.models import Role

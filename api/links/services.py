@@ -10,6 +10,7 @@ from sqlalchemy import Select, exists, or_, select, update
 from sqlalchemy.orm import aliased, contains_eager, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
+from api.articles.loading import SUMMARY_OPTIONS
 from api.articles.models import Article
 from api.articles.visibility import public_articles, public_filter
 from api.core.errors import Problem
@@ -97,8 +98,6 @@ def public_article_id_or_404(slug: str) -> int:
 
 def backlinks_query(target_id: int) -> Select[tuple[Article]]:
     """Public articles linking to the target, newest first (the target itself excluded)."""
-    from api.articles.services import SUMMARY_OPTIONS
-
     links_here = exists().where(
         ArticleLink.source_id == Article.id, ArticleLink.target_id == target_id
     )

@@ -5,8 +5,9 @@ from typing import Any
 from flask import Response, current_app, request
 from flask.views import MethodView
 
+from api.core.auth import staff_only
 from api.core.pagination import SelectPage
-from api.core.smorest import Blueprint, staff_only
+from api.core.smorest import Blueprint
 from api.extensions import limiter
 from api.newsletter import export, services, staff
 from api.newsletter.models import Subscription

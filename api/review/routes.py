@@ -4,8 +4,9 @@ from typing import Any
 
 from flask.views import MethodView
 
+from api.core.auth import staff_only
 from api.core.pagination import SelectPage
-from api.core.smorest import Blueprint, staff_only
+from api.core.smorest import Blueprint
 from api.review import services
 from api.review.schemas import ReviewQueueArgsSchema, ReviewQueueItemSchema
 

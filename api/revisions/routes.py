@@ -7,9 +7,9 @@ from flask.views import MethodView
 from api.articles import actions, staff
 from api.articles.routes import staff_view
 from api.articles.staff_schemas import StaffArticleSchema
-from api.core.auth import require_user
+from api.core.auth import require_user, staff_only
 from api.core.pagination import SelectPage
-from api.core.smorest import Blueprint, staff_only
+from api.core.smorest import Blueprint
 from api.core.writes import check_if_match, etag_header, require_json_body
 from api.revisions import services
 from api.revisions.models import ArticleRevision

@@ -4,7 +4,8 @@ from typing import Any
 
 from flask.views import MethodView
 
-from api.core.smorest import Blueprint, staff_only
+from api.core.auth import staff_only
+from api.core.smorest import Blueprint
 from api.taxonomy import services, tree
 from api.taxonomy.schemas import (
     GraphArgsSchema,

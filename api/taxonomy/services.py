@@ -8,8 +8,10 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import aliased
 
+from api.articles.loading import SUMMARY_OPTIONS
 from api.articles.models import Article, ArticleTopic
-from api.articles.visibility import public_filter
+from api.articles.services import in_topic_tree
+from api.articles.visibility import public_articles, public_filter
 from api.core.errors import Problem
 from api.extensions import db
 from api.taxonomy.models import TopicRelation
@@ -150,9 +152,6 @@ def add_see_also(topic_id: int, other_id: int) -> bool:
 
 def topic_page(slug: str) -> Topic:
     """A topic with its tree position, related topics, public pillar and article count."""
-    from api.articles.services import SUMMARY_OPTIONS, in_topic_tree
-    from api.articles.visibility import public_articles
-
     topic = topic_detail(slug)
     topic.related = related_topics(topic)  # type: ignore[attr-defined]
     pillar = None

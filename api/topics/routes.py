@@ -7,9 +7,9 @@ from flask.views import MethodView
 
 from api.articles.schemas import ArticleSummarySchema
 from api.articles.services import public_summaries
-from api.core.auth import require_user
+from api.core.auth import require_user, staff_only
 from api.core.pagination import SelectPage
-from api.core.smorest import Blueprint, if_match_required, staff_only
+from api.core.smorest import Blueprint, if_match_required
 from api.core.writes import check_if_match, etag_header, patch_schema, require_json_body
 from api.taxonomy.services import topic_page
 from api.taxonomy.tree import TopicListPage, topic_tree

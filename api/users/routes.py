@@ -5,9 +5,9 @@ from typing import Any
 from flask import url_for
 from flask.views import MethodView
 
-from api.core.auth import current_user
+from api.core.auth import current_user, staff_only
 from api.core.pagination import SelectPage
-from api.core.smorest import Blueprint, if_match_required, staff_only
+from api.core.smorest import Blueprint, if_match_required
 from api.core.writes import check_if_match, etag_header, patch_schema, require_json_body
 from api.users import services
 from api.users.models import Role, User

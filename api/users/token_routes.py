@@ -4,9 +4,9 @@ from typing import Any
 
 from flask.views import MethodView
 
-from api.core.auth import current_user
+from api.core.auth import current_user, staff_only
 from api.core.pagination import SelectPage
-from api.core.smorest import Blueprint, staff_only
+from api.core.smorest import Blueprint
 from api.core.writes import require_json_body
 from api.users import services
 from api.users.models import ApiToken, Role

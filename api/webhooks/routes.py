@@ -5,8 +5,9 @@ from typing import Any
 from flask import url_for
 from flask.views import MethodView
 
+from api.core.auth import staff_only
 from api.core.pagination import SelectPage
-from api.core.smorest import Blueprint, staff_only
+from api.core.smorest import Blueprint
 from api.core.writes import patch_schema, require_json_body
 from api.users.models import Role
 from api.webhooks import delivery as delivery  # registers the outbox handler

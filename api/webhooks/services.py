@@ -9,7 +9,6 @@ from flask import current_app
 from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session, joinedload
 
-from api.changes import emitter
 from api.changes.models import ChangeEvent
 from api.changes.schemas import ChangeEventSchema
 from api.core import clock
@@ -116,7 +115,3 @@ def on_events_recorded(session: Session, events: list[ChangeEvent]) -> None:
 def on_events_withdrawn(session: Session, event_ids: list[int]) -> None:
     """A scheduled publication called off: its webhooks go unsent (deliveries go with it)."""
     _delete_messages(session, WebhookDelivery.event_id.in_(event_ids))
-
-
-emitter.RECORDED.append(on_events_recorded)
-emitter.WITHDRAWN.append(on_events_withdrawn)
