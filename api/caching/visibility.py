@@ -16,10 +16,9 @@ from typing import Any
 from sqlalchemy import exists, inspect, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from api.articles.models import Article, ArticleSlugRedirect, ArticleStatus, ArticleTopic
-from api.articles.visibility import public_filter
+from api.articles.models import Article, ArticleSlugRedirect, ArticleTopic
+from api.articles.visibility import is_public_state, public_filter
 from api.authors.models import Author
-from api.core import clock
 from api.links.models import ArticleLink
 from api.taxonomy.models import TopicRelation
 from api.topics.models import Topic
@@ -37,14 +36,6 @@ _ALWAYS_PUBLIC_TABLES = frozenset({"topics", "topic_relations", "authors", "user
 _REVIEWER_FIELDS = ("name", "credentials")
 
 
-def _public(status: Any, published_at: Any) -> bool:
-    return (
-        status == ArticleStatus.PUBLISHED
-        and published_at is not None
-        and published_at <= clock.now()
-    )
-
-
 def _before(article: Article, name: str) -> Any:
     """The attribute's value as it was before this flush's pending change."""
     history = inspect(article).attrs[name].history
@@ -55,7 +46,7 @@ def _before(article: Article, name: str) -> Any:
 
 def article_is_public(article: Article) -> bool:
     """Public now, or public before the pending change (unpublishing is news too)."""
-    return _public(article.status, article.published_at) or _public(
+    return is_public_state(article.status, article.published_at) or is_public_state(
         _before(article, "status"), _before(article, "published_at")
     )
 
