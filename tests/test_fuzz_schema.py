@@ -207,6 +207,9 @@ def test_conditional_writes_are_sent_with_the_current_etag(fuzz_target: Target) 
     # A generated If-Match (once the header is declared) is replaced by the current one.
     case.headers["If-Match"] = '"author-0-v0"'
     fuzz_target.prepare(case)
-    assert case.headers["If-Match"] == client.get(
-        f"/api/v1/authors/{slug}", headers=fuzz_target.headers_for(case)
-    ).headers["ETag"]
+    assert (
+        case.headers["If-Match"]
+        == client.get(f"/api/v1/authors/{slug}", headers=fuzz_target.headers_for(case)).headers[
+            "ETag"
+        ]
+    )
