@@ -10,11 +10,12 @@ from typing import Any
 from flask import Flask
 
 from api import config as settings
+from api.core.application import Careleaf
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the application; `config` overrides settings read from the environment."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = Careleaf(__name__, instance_relative_config=True)
     app.config.update(settings.from_environment())
     app.config.update(settings.OPENAPI_SETTINGS)
     app.config.update(config or {})
@@ -95,6 +96,7 @@ def _read_secret_key(path: str) -> str:
 
 def _register_blueprints(api: Any) -> None:
     from api.articles.routes import blp as articles
+    from api.articles.staff_schemas import document_read_shapes
     from api.audit.routes import blp as audit
     from api.authors.routes import blp as authors
     from api.bundles.routes import blp as bundles
@@ -138,3 +140,4 @@ def _register_blueprints(api: Any) -> None:
     ):
         api.register_blueprint(blueprint)
     document_conditional_reads(api.spec)
+    document_read_shapes(api.spec)

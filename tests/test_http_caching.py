@@ -119,16 +119,76 @@ def test_editing_an_author_changes_the_articles_etags(client, site, editor):
     assert client.get(ARTICLE).get_json()["author"]["name"] == "Dr Jane Doe"
 
 
-def test_topic_relations_and_deletes_change_the_etag(client, site, editor, make):
+def test_topic_relations_added_and_replaced_change_the_etag(client, site, editor, make):
     before = client.get("/api/v1/topics/posture").headers["ETag"]
     editor.request("PUT", "/api/v1/topics/posture/related", json={"related": ["diet"]})
     after_relation = client.get("/api/v1/topics/posture").headers["ETag"]
     assert after_relation != before
-    make.article(slug="draft", status="draft", published_at=None)
     before_delete = client.get("/api/v1/topics/posture").headers["ETag"]
-    draft_etag = editor.etag("/api/v1/articles/draft")
-    assert editor.delete("/api/v1/articles/draft", if_match=draft_etag).status_code == 204
+    editor.request("PUT", "/api/v1/topics/posture/related", json={"related": ["back-pain"]})
     assert client.get("/api/v1/topics/posture").headers["ETag"] != before_delete
+
+
+DRAFT = "/api/v1/articles/draft"
+DRAFT_BLIND_URLS = [
+    "/api/v1/articles",
+    ARTICLE,
+    "/api/v1/topics",
+    "/api/v1/topics/posture",
+    "/api/v1/authors/jane-doe/articles",
+    "/feeds/articles.rss",
+    "/feeds/articles.atom",
+]
+
+
+def _public_etags(client):
+    return {url: client.get(url).headers.get("ETag") for url in DRAFT_BLIND_URLS}
+
+
+@pytest.fixture
+def draft(make, site):
+    make.article(
+        slug="draft", status="draft", published_at=None, author="jane-doe", topics=["posture"]
+    )
+
+
+def test_saving_a_draft_leaves_every_public_etag_alone(client, draft, editor):
+    """Staff saving as they type neither flushes CDNs nor tells outsiders they are editing."""
+    before = _public_etags(client)
+    for words in ("First words", "Second words [[doc]]"):
+        response = editor.edit(DRAFT, {"body_markdown": words, "title": words})
+        assert response.status_code == 200, response.get_json()
+    assert editor.edit(DRAFT, {"topics": ["diet"], "slug": "draft-2"}).status_code == 200
+    assert _public_etags(client) == before
+
+
+def test_submitting_and_deleting_a_draft_leave_public_etags_alone(client, draft, editor):
+    before = _public_etags(client)
+    response = editor.post(f"{DRAFT}/transitions", {"action": "submit"})
+    assert response.status_code == 200, response.get_json()
+    assert editor.delete(DRAFT, if_match=editor.etag(DRAFT)).status_code == 204
+    assert _public_etags(client) == before
+
+
+def test_publishing_a_draft_changes_every_public_etag(client, draft, editor, make_staff):
+    before = _public_etags(client)
+    reviewer = make_staff("reviewer")
+    assert editor.post(f"{DRAFT}/transitions", {"action": "submit"}).status_code == 200
+    assert reviewer.post(f"{DRAFT}/transitions", {"action": "approve"}).status_code == 200
+    assert _public_etags(client) == before
+    response = editor.post(f"{DRAFT}/transitions", {"action": "publish"})
+    assert response.status_code == 200, response.get_json()
+    after = _public_etags(client)
+    assert all(before[url] != after[url] for url in DRAFT_BLIND_URLS)
+
+
+def test_unpublishing_changes_the_public_etag(client, site, editor):
+    before = _public_etags(client)
+    response = editor.post(f"{ARTICLE}/transitions", {"action": "unpublish"})
+    assert response.status_code == 200, response.get_json()
+    assert client.get(ARTICLE).status_code == 404
+    after = _public_etags(client)
+    assert all(before[url] != after[url] for url in DRAFT_BLIND_URLS if url != ARTICLE)
 
 
 def test_reads_signups_and_token_use_do_not_change_the_etag(client, site, editor, newsletter):

@@ -228,6 +228,55 @@ def test_delivery_checks_the_address_again(hook_app, make_app, make, receiver):
     assert logged["status"] == "failed" and "127.0.0.1" in logged["last_error"]
 
 
+# IPv6 forms that a gateway or the kernel turns into a packet to an IPv4 address inside.
+EMBEDDED_INSIDE = {
+    "6to4 of the metadata service": "http://[2002:a9fe:a9fe::]/hook",
+    "6to4 of loopback": "http://[2002:7f00:1::1]/hook",
+    "Teredo, server loopback": "http://[2001:0:7f00:1:0:0:f7f6:f5f4]/hook",
+    "Teredo, obfuscated client 169.254.169.254": "http://[2001:0:808:808::5601:5601]/hook",
+    "NAT64 of loopback": "http://[64:ff9b::7f00:1]/hook",
+    "NAT64 of 10.0.0.1": "http://[64:ff9b::a00:1]/hook",
+    "local-use NAT64": "http://[64:ff9b:1::a9fe:a9fe]/hook",
+    "IPv4-compatible loopback": "http://[::127.0.0.1]/hook",
+    "IPv4-compatible private": "http://[::192.168.1.1]/hook",
+    "IPv4-mapped metadata": "http://[::ffff:169.254.169.254]/hook",
+    "IPv4-translated loopback": "http://[::ffff:0:127.0.0.1]/hook",
+    "IPv4-translated private": "http://[::ffff:0:172.16.0.1]/hook",
+}
+
+
+@pytest.mark.parametrize("url", EMBEDDED_INSIDE.values(), ids=EMBEDDED_INSIDE.keys())
+def test_ipv6_addresses_embedding_an_inside_ipv4_are_refused(client, admin_headers, url):
+    response = client.post(
+        WEBHOOKS, json={"url": url, "events": ["*"], "secret": SECRET}, headers=admin_headers
+    )
+    assert "url" in problem(response, 422)["errors"]
+
+
+@pytest.mark.parametrize(
+    "url", [EMBEDDED_INSIDE["6to4 of the metadata service"], EMBEDDED_INSIDE["NAT64 of loopback"]]
+)
+def test_delivery_refuses_an_embedded_inside_ipv4(hook_app, make_app, make, url):
+    """A target stored while private targets were allowed is refused by a strict worker."""
+    hook = register(hook_app, url)
+    strict = make_app(WEBHOOK_ALLOW_PRIVATE_TARGETS=False)
+    make.topic(slug="tunnelled")
+    assert run_outbox(strict) == 1
+    [logged] = deliveries(hook_app, hook["id"])
+    host = url.split("[")[1].split("]")[0]
+    assert logged["status"] == "failed" and host in logged["last_error"]
+
+
+def test_an_ipv6_address_embedding_a_public_ipv4_is_accepted(client, admin_headers):
+    """The rule is about what is embedded, not the form: 6to4 of 8.8.8.8 is someone public."""
+    response = client.post(
+        WEBHOOKS,
+        json={"url": "http://[2002:808:808::1]/hook", "events": ["*"], "secret": SECRET},
+        headers=admin_headers,
+    )
+    assert response.status_code == 201, response.get_json()
+
+
 def test_crud_is_for_admins_and_never_shows_the_secret(hook_app, receiver, make_staff, caplog):
     from api.users.models import Role
 

@@ -2,13 +2,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify, redirect, url_for
+from flask import redirect, url_for
 from flask.views import MethodView
 
 from api.articles import actions, services, staff, workflow
 from api.articles.models import Article
-from api.articles.schemas import ArticleListArgsSchema, ArticleSchema, ArticleSummarySchema
-from api.articles.staff_schemas import ArticleWriteSchema, StaffArticleSchema, TransitionSchema
+from api.articles.schemas import ArticleListArgsSchema, ArticleSummarySchema
+from api.articles.staff_schemas import (
+    ArticleReadSchema,
+    ArticleWriteSchema,
+    StaffArticleSchema,
+    TransitionSchema,
+)
 from api.core.auth import current_user, require_user, staff_only
 from api.core.errors import Problem
 from api.core.field_selection import selectable_fields, selectable_schema
@@ -26,11 +31,9 @@ OPTIONAL_TOKEN = [{}, {"bearerAuth": []}]
 WRITERS = (Role.WRITER, Role.EDITOR)
 
 
-def staff_view(article: Article, user: User) -> Article:
-    """Attach what the staff shape shows besides the columns."""
-    for name, actions_list in workflow.actions_now(user, article).items():
-        setattr(article, name, actions_list)
-    return article
+def staff_view(article: Article, user: User) -> staff.StaffView:
+    """The staff shape: the article and the workflow actions open now."""
+    return staff.StaffView(article, **workflow.actions_now(user, article))
 
 
 @blp.route("")
@@ -70,7 +73,7 @@ class Articles(MethodView):
 
 @blp.route("/<slug>")
 class ArticleItem(MethodView):
-    @blp.response(200, ArticleSchema)
+    @blp.response(200, ArticleReadSchema)
     @blp.alt_response(301, description="An old slug: Location names the current URL")
     @blp.alt_response(404, description="No published article has this slug")
     @blp.doc(security=OPTIONAL_TOKEN)
@@ -91,9 +94,7 @@ class ArticleItem(MethodView):
             return article, 200, etag_header("article", article)
         # Staff preview the body as patients would see it today.
         resolve_public_body(article)
-        response: Response = jsonify(StaffArticleSchema().dump(staff_view(article, user)))
-        response.headers.update(etag_header("article", article))
-        return response
+        return staff_view(article, user), 200, etag_header("article", article)
 
     @staff_only(blp, *WRITERS)
     @blp.arguments(patch_schema(ArticleWriteSchema))

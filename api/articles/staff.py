@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -22,6 +25,22 @@ STAFF_DETAIL_OPTIONS = (
     .joinedload(ArticleTopic.topic, innerjoin=True)
     .with_expression(Topic.pillar_slug, pillar_slug_expression()),
 )
+
+
+@dataclass(frozen=True)
+class StaffView:
+    """An article as staff read it: the row, and what its state and the caller allow now.
+
+    A separate object rather than attributes set on the ORM row, so that nothing meant for
+    one response can be flushed, cached or shown to anyone else.
+    """
+
+    article: Article
+    allowed_actions: list[str]
+    your_actions: list[str]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.article, name)
 
 
 # Unpublished articles have no published_at: they count as the newest, on every store

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import marshmallow as ma
 
 from api.articles.schemas import ArticleSchema
+from api.articles.staff import StaffView
 from api.core.smorest import Schema
 from api.core.validation import SLUG
 
@@ -39,6 +42,31 @@ class StaffArticleSchema(ArticleSchema):
         dump_only=True,
         metadata={"description": "Those of allowed_actions the caller may apply"},
     )
+
+
+class ArticleReadSchema(Schema):
+    """One article read: the public `Article`, or with a staff token the `StaffArticle`.
+
+    Dumps each through its own schema, chosen by what the view returns; the OpenAPI document
+    gives the response as `anyOf` the two (`document_read_shapes`).
+    """
+
+    def dump(self, obj: Any, *, many: bool | None = None) -> Any:
+        schema = StaffArticleSchema() if isinstance(obj, StaffView) else ArticleSchema()
+        return schema.dump(obj, many=many)
+
+
+READ_SHAPES = {"ArticleRead": ("Article", "StaffArticle")}
+
+
+def document_read_shapes(spec: Any) -> None:
+    """Replace each dispatching schema's (empty) component by `anyOf` its shapes."""
+    schemas = spec.components.schemas
+    for name, shapes in READ_SHAPES.items():
+        schemas[name] = {
+            "anyOf": [{"$ref": f"#/components/schemas/{shape}"} for shape in shapes],
+            "description": "The public shape, or the staff one when a staff token is sent",
+        }
 
 
 class ArticleWriteSchema(StaffArticleSchema):

@@ -6,6 +6,8 @@ scheduled publishing therefore needs no job: time alone makes it visible.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import ColumnElement, Select, and_, select
 
 from api.articles.models import Article, ArticleStatus
@@ -21,9 +23,14 @@ def public_articles() -> Select[tuple[Article]]:
     return select(Article).where(public_filter())
 
 
-def is_public(article: Article) -> bool:
+def is_public_state(status: ArticleStatus | None, published_at: dt.datetime | None) -> bool:
+    """The rule of `public_filter`, for values in hand (a row's state before a write)."""
     return (
-        article.status is ArticleStatus.PUBLISHED
-        and article.published_at is not None
-        and article.published_at <= clock.now()
+        status == ArticleStatus.PUBLISHED
+        and published_at is not None
+        and published_at <= clock.now()
     )
+
+
+def is_public(article: Article) -> bool:
+    return is_public_state(article.status, article.published_at)

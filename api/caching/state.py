@@ -1,8 +1,10 @@
 """The content version: bumped by every transaction that changes what the public can see.
 
 One set of SQLAlchemy session hooks covers the API, the importer, the seed command and the
-test factories alike: a flush or a bulk UPDATE/DELETE/INSERT that touches a content table
-marks the session, and the commit then bumps `content_state` in the same transaction. The
+test factories alike: a flush or a bulk UPDATE/DELETE/INSERT whose rows the public can see
+(`api.caching.visibility` decides, by the rule the public reads use) marks the session, and
+the commit then bumps `content_state` in the same transaction. Drafts, staff-only data,
+tokens, subscribers and the outbox never move a public validator. The
 bump happens last (just before COMMIT), so the counter's row lock is held only briefly and
 always after the content rows' locks: writers cannot deadlock on it.
 """
@@ -24,22 +26,10 @@ from sqlalchemy.sql.dml import Insert
 
 from api.articles.models import Article, ArticleStatus
 from api.caching.models import ContentState
+from api.caching.visibility import flush_is_public, statement_is_public
 from api.core import clock
 from api.core.db import UTCDateTime
 
-# Tables whose rows show up in some public response (users: reviewers' names and credentials).
-CONTENT_TABLES = frozenset(
-    {
-        "articles",
-        "article_topics",
-        "article_slug_redirects",
-        "article_links",
-        "authors",
-        "topics",
-        "topic_relations",
-        "users",
-    }
-)
 _CHANGED = "careleaf.content_changed"
 _ROW_ID = 1
 
@@ -95,26 +85,15 @@ def read_validator(connection: Connection) -> ContentValidator:
     return ContentValidator(version or 0, changed_at, latest_published_at, nonce or "")
 
 
-def _touches_content(session: Session) -> bool:
-    for obj in (*session.new, *session.deleted):
-        if getattr(obj, "__tablename__", None) in CONTENT_TABLES:
-            return True
-    return any(
-        getattr(obj, "__tablename__", None) in CONTENT_TABLES and session.is_modified(obj)
-        for obj in session.dirty
-    )
-
-
 def _mark_flushed_content(session: Session, _context: Any, _instances: Any) -> None:
-    if not session.info.get(_CHANGED) and _touches_content(session):
+    if not session.info.get(_CHANGED) and flush_is_public(session):
         session.info[_CHANGED] = True
 
 
 def _mark_bulk_content(state: ORMExecuteState) -> None:
-    if not (state.is_update or state.is_delete or state.is_insert):
+    if state.session.info.get(_CHANGED):
         return
-    table = getattr(state.statement, "table", None)
-    if getattr(table, "name", None) in CONTENT_TABLES:
+    if (state.is_update or state.is_delete or state.is_insert) and statement_is_public(state):
         state.session.info[_CHANGED] = True
 
 

@@ -11,13 +11,13 @@ class OutboxMessageSchema(Schema):
 
     id = ma.fields.Integer(dump_only=True)
     kind = ma.fields.String(dump_only=True)
-    reference = ma.fields.String(dump_only=True)
+    reference = ma.fields.String(dump_only=True, allow_none=True)
     status = ma.fields.Enum(OutboxStatus, by_value=True, dump_only=True)
     attempts = ma.fields.Integer(dump_only=True)
     max_attempts = ma.fields.Integer(dump_only=True)
     next_attempt_at = ma.fields.AwareDateTime(dump_only=True)
-    last_error = ma.fields.String(dump_only=True)
-    sent_at = ma.fields.AwareDateTime(dump_only=True)
+    last_error = ma.fields.String(dump_only=True, allow_none=True)
+    sent_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
     created_at = ma.fields.AwareDateTime(dump_only=True)
     updated_at = ma.fields.AwareDateTime(dump_only=True)
 

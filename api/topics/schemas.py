@@ -74,7 +74,8 @@ class TopicSchema(Schema):
         allow_none=True,
         validate=ma.validate.Length(max=120),
         metadata={
-            "type": ["string", "null"],
+            # allow_none adds the "null"; naming it here too would list it twice.
+            "type": "string",
             "maxLength": 120,
             "description": "Slug of the topic's hub article; shown to the public only when "
             "that article is published",

@@ -32,9 +32,35 @@ class Target:
     addresses: tuple[str, ...]
 
 
-def is_public(address: IPAddress) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+# IPv6 ranges that carry an IPv4 address in their low 32 bits: IPv4-compatible (::/96),
+# IPv4-mapped (::ffff:0:0/96), IPv4-translated (::ffff:0:0:0/96) and well-known NAT64
+# (64:ff9b::/96). A gateway or the kernel may turn them into a packet to that IPv4 address.
+_LOW_32_EMBEDDINGS = tuple(
+    ipaddress.IPv6Network(prefix)
+    for prefix in ("::/96", "::ffff:0:0/96", "::ffff:0:0:0/96", "64:ff9b::/96")
+)
+# Local-use NAT64 (RFC 8215) puts the IPv4 address where the operator's prefix length says,
+# which we cannot know; it is never a global destination, so it is refused whole.
+_LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """Every IPv4 address that `address` may be translated or tunnelled to.
+
+    6to4 (2002::/16) carries one in bits 16-48; Teredo (2001::/32) carries the server and the
+    client (stored inverted, which `ipaddress` undoes); the ranges above carry it at the end.
+    """
+    found: list[ipaddress.IPv4Address] = []
+    if address.sixtofour is not None:
+        found.append(address.sixtofour)
+    if address.teredo is not None:
+        found.extend(address.teredo)
+    if any(address in network for network in _LOW_32_EMBEDDINGS):
+        found.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return found
+
+
+def _is_public_one(address: IPAddress) -> bool:
     return address.is_global and not (
         address.is_private
         or address.is_loopback
@@ -42,6 +68,21 @@ def is_public(address: IPAddress) -> bool:
         or address.is_multicast
         or address.is_unspecified
         or address.is_reserved
+    )
+
+
+def is_public(address: IPAddress) -> bool:
+    """Whether a webhook may go to `address`, and to every IPv4 address it embeds.
+
+    The interpreter's tables for the IPv6 ranges differ between Python releases (3.11 counts
+    2002::/16 as global whatever it embeds), so the embedded IPv4 addresses are checked too.
+    """
+    if isinstance(address, ipaddress.IPv4Address):
+        return _is_public_one(address)
+    if address in _LOCAL_NAT64:
+        return False
+    return _is_public_one(address) and all(
+        _is_public_one(inner) for inner in embedded_ipv4(address)
     )
 
 
