@@ -18,6 +18,11 @@ def _int(name: str, default: int) -> int:
     return default if value in (None, "") else int(value)
 
 
+def _float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return default if value in (None, "") else float(value)
+
+
 def from_environment() -> dict[str, Any]:
     """Settings taken from the process environment; `create_app(config)` overrides them."""
     return {
@@ -31,6 +36,8 @@ def from_environment() -> dict[str, Any]:
         ),
         "READING_WORDS_PER_MINUTE": _int("READING_WORDS_PER_MINUTE", 200),
         "REVIEW_INTERVAL_DAYS": _int("REVIEW_INTERVAL_DAYS", 365),
+        # Above this Flesch-Kincaid grade, submit warns and approve needs accept_reading_grade.
+        "CLINIC_MAX_READING_GRADE": _float("CLINIC_MAX_READING_GRADE", 8.0),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         # json: one JSON object per line (request id, method, path, status, duration); or text.
         "LOG_FORMAT": os.environ.get("LOG_FORMAT", "json").strip().lower(),

@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import current_app
 
-from api.articles import staff
+from api.articles import reading_limit, staff
 from api.articles.models import Article, ArticleStatus
 from api.articles.permissions import Do, authorize, may
 from api.audit.services import record
@@ -93,6 +93,8 @@ def _submit(article: Article, _user: User, _data: dict[str, Any]) -> None:
 
 
 def _approve(article: Article, user: User, data: dict[str, Any]) -> None:
+    if reading_limit.check_approval(article, data, **actions_now(user, article)):
+        data["accepted_reading_grade"] = article.reading_grade
     now = clock.now()
     interval = dt.timedelta(days=current_app.config["REVIEW_INTERVAL_DAYS"])
     article.approved_revision = article.current_revision
@@ -146,6 +148,12 @@ def transition(user: User, article: Article, data: dict[str, Any]) -> Article:
             "published_at goes with the publish action only.",
             errors={"published_at": ["Only with publish."]},
         )
+    if "accept_reading_grade" in data and action is not Do.APPROVE:
+        raise Problem(
+            422,
+            "accept_reading_grade goes with the approve action only.",
+            errors={"accept_reading_grade": ["Only with approve."]},
+        )
     if not is_legal(action, article):
         raise Problem(
             409,
@@ -164,7 +172,12 @@ def transition(user: User, article: Article, data: dict[str, Any]) -> Article:
         changes["published_at"] = article.published_at
     if action is Do.APPROVE:
         changes["approved_revision"] = article.approved_revision
+        if "accepted_reading_grade" in data:
+            changes["accepted_reading_grade"] = data["accepted_reading_grade"]
     record(
         user, f"article.{action.value}", "article", article.id, label=article.slug, changes=changes
     )
-    return staff.reload(article)
+    article = staff.reload(article)
+    # Shown once, in this response: what the writer should know before the review.
+    article.warnings = reading_limit.submit_warnings(article) if action is Do.SUBMIT else []
+    return article
