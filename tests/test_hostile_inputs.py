@@ -233,3 +233,19 @@ def test_query_strings_keep_their_documented_boolean_and_integer_forms(client, m
     make.article()
     assert client.get("/api/v1/articles?page=1&page_size=20").status_code == 200
     assert client.get("/api/v1/topics?page=1").status_code == 200
+
+
+# Other carriers of text: form bodies and headers.
+@pytest.mark.parametrize("data", [b"token=%ED%A0%80", b"token=\xed\xa0\x80", b"token=%00"])
+def test_unsubscribe_form_with_invalid_text_is_a_problem(client, data):
+    response = client.post(
+        "/api/v1/newsletter/unsubscribe",
+        data=data,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert "token" in problem(response, 400)["errors"]
+
+
+@pytest.mark.parametrize("token", ["\xff\xfe", "clf_\x00", "clf_\xed\xa0\x80"])
+def test_bearer_token_of_bytes_that_are_not_text_is_a_401(client, token):
+    problem(client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {token}"}), 401)
