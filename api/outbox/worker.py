@@ -76,10 +76,18 @@ def deliver(message: services.ClaimedMessage, worker: str) -> bool:
     return True
 
 
-def process_due(worker: str, batch_size: int) -> int:
-    """Claim one batch and deliver it; returns how many messages were claimed."""
+def process_due(worker: str, batch_size: int, stop: threading.Event | None = None) -> int:
+    """Claim one batch and deliver it; returns how many messages were claimed.
+
+    Once `stop` is set, the message in hand is finished and the rest of the batch is released
+    at once, so another worker can send it now rather than after the lease runs out.
+    """
     claimed = services.claim_due(worker, batch_size)
-    for message in claimed:
+    for position, message in enumerate(claimed):
+        if stop is not None and stop.is_set():
+            released = services.release(claimed[position:], worker)
+            log.info("outbox worker stopping: %s unsent messages released", released)
+            break
         deliver(message, worker)
     return len(claimed)
 
@@ -91,7 +99,7 @@ def run(*, once: bool, stop: threading.Event | None = None, worker: str | None =
     stop = stop or threading.Event()
     total = 0
     while not stop.is_set():
-        claimed = process_due(worker, config["OUTBOX_BATCH_SIZE"])
+        claimed = process_due(worker, config["OUTBOX_BATCH_SIZE"], stop)
         total += claimed
         if claimed:
             continue
