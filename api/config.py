@@ -136,6 +136,8 @@ def _newsletter_settings() -> dict[str, Any]:
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_KEY_PREFIX": env("RATELIMIT_KEY_PREFIX", "careleaf"),
+        # Redis socket timeouts: a storage that hangs answers 503s, it does not hang requests.
+        "RATELIMIT_STORAGE_TIMEOUT_SECONDS": float(env("RATELIMIT_STORAGE_TIMEOUT_SECONDS", "1")),
     }
 
 
