@@ -25,6 +25,10 @@ def from_environment() -> dict[str, Any]:
         "DATABASE_URL": os.environ.get("DATABASE_URL") or None,
         "DATABASE_ECHO": _bool("DATABASE_ECHO", False),
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 1024 * 1024),
+        # Request head limits (414 / 431 as problem+json); gunicorn.conf.py sets gunicorn's above.
+        "MAX_URL_BYTES": _int("MAX_URL_BYTES", 8000),
+        "MAX_HEADER_FIELDS": _int("MAX_HEADER_FIELDS", 100),
+        "MAX_HEADER_BYTES": _int("MAX_HEADER_BYTES", 16 * 1024),
         "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:5000"),
         "ARTICLE_URL_TEMPLATE": os.environ.get(
             "ARTICLE_URL_TEMPLATE", "https://clinic.example/learn/{slug}"
