@@ -79,9 +79,11 @@ def refuse_per_process_limits(worker: Any) -> None:
     server (the master halts on this exit code) instead of silently multiplying the limits."""
     config = getattr(worker.wsgi, "config", None)
     workers = worker.cfg.workers
-    if config is None or workers <= 1 or not config.get("RATELIMIT_ENABLED", True):
+    if config is None or "RATELIMIT_STORAGE_URI" not in config:
+        return  # not Careleaf (the bench's ceiling app is served with this file too)
+    if workers <= 1 or not config.get("RATELIMIT_ENABLED", True):
         return
-    if (config.get("RATELIMIT_STORAGE_URI") or "memory://").startswith("memory://"):
+    if (config["RATELIMIT_STORAGE_URI"] or "memory://").startswith("memory://"):
         worker.log.error(MEMORY_LIMITS_REFUSED, workers, workers)
         print(MEMORY_LIMITS_REFUSED % (workers, workers), file=sys.stderr, flush=True)
         sys.exit(WORKER_BOOT_ERROR)
