@@ -26,7 +26,8 @@ def _stop_on_signals(stop: threading.Event, deadline_seconds: float) -> None:
     each bounded by the timeout alone, so a deadline on the whole bounds the exit."""
 
     def interrupt(_signum: int, _frame: Any) -> None:
-        raise DeliveryInterrupted(f"still sending {deadline_seconds:g} s after the stop signal")
+        if worker.handing_over:
+            raise DeliveryInterrupted(f"still sending {deadline_seconds:g} s after the stop signal")
 
     def request_stop(_signum: int, _frame: Any) -> None:
         if not stop.is_set():

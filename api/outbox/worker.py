@@ -23,6 +23,9 @@ Handler = Callable[[Mapping[str, Any], Mapping[str, Any]], None]
 HANDLERS: dict[str, Handler] = {"email": send_email}
 # reference prefix -> hook(reference), run in a transaction when a message is refused for good.
 REFUSAL_HOOKS: dict[str, Callable[[str], None]] = {}
+# True while a handler has a message in hand: only then may a stop deadline interrupt it
+# (interrupting the bookkeeping around it would leave rows claimed until the lease ends).
+handing_over = False
 
 
 def register_handler(kind: str, handler: Handler) -> None:
@@ -49,11 +52,16 @@ def worker_name() -> str:
 
 def deliver(message: services.ClaimedMessage, worker: str) -> bool:
     """Deliver one claimed message and record the outcome; True when it was delivered."""
+    global handing_over
     handler = HANDLERS.get(message.kind)
     try:
         if handler is None:
             raise PermanentFailure(f"no handler for messages of kind {message.kind!r}")
-        handler(message.payload, current_app.config)
+        handing_over = True
+        try:
+            handler(message.payload, current_app.config)
+        finally:
+            handing_over = False
     except Exception as error:
         permanent = isinstance(error, PermanentFailure)
         retry_at = services.record_failure(
