@@ -16,6 +16,7 @@ from gunicorn import util
 
 # gunicorn refuses request lines above this whatever it is told (0 means "1 MiB").
 GUNICORN_MAX_REQUEST_LINE = 8190
+GUNICORN_MAX_FIELD_SIZE = 8190
 # Room for the method, spaces and "HTTP/1.1" around the URL in a request line.
 REQUEST_LINE_OVERHEAD = 32
 WORKER_BOOT_ERROR = 3  # gunicorn's exit code that makes the master stop, not respawn
@@ -29,7 +30,7 @@ MEMORY_LIMITS_REFUSED = (
 
 def gunicorn_limits(settings: dict[str, Any]) -> dict[str, int]:
     """gunicorn's request-head limits, each above the app's own (MAX_URL_BYTES,
-    MAX_HEADER_FIELDS, MAX_HEADER_BYTES), so that the app answers first, with its problem
+    MAX_HEADER_FIELDS, MAX_HEADER_FIELD_BYTES), so that the app answers first, with its problem
     body and request id; past gunicorn's, `write_problem` keeps the shape."""
     url_bytes = settings["MAX_URL_BYTES"]
     if url_bytes + REQUEST_LINE_OVERHEAD > GUNICORN_MAX_REQUEST_LINE:
@@ -40,7 +41,9 @@ def gunicorn_limits(settings: dict[str, Any]) -> dict[str, int]:
     return {
         "limit_request_line": GUNICORN_MAX_REQUEST_LINE,
         "limit_request_fields": settings["MAX_HEADER_FIELDS"] + 28,
-        "limit_request_field_size": settings["MAX_HEADER_BYTES"] + 4096,
+        # gunicorn's default, kept: it also bounds a chunk-size line, and a larger one would
+        # let a broken chunked body hold a worker waiting for a line end instead of a 400.
+        "limit_request_field_size": GUNICORN_MAX_FIELD_SIZE,
     }
 
 

@@ -1,7 +1,7 @@
 """Limits on the request head, answered by the app as problem+json before anything else runs:
-a URL over MAX_URL_BYTES is a 414, more than MAX_HEADER_FIELDS header fields or more than
-MAX_HEADER_BYTES of them a 431 naming the largest. gunicorn's own limits sit above these
-(gunicorn.conf.py), so a client meets these first."""
+a URL over MAX_URL_BYTES is a 414; more than MAX_HEADER_FIELDS header fields, one field over
+MAX_HEADER_FIELD_BYTES or more than MAX_HEADER_BYTES in all a 431 naming the field. gunicorn's
+own limits sit above these (gunicorn.conf.py), so a client meets these first."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from flask import Flask, current_app, request
 
 from api.core.errors import Problem
 
+# Below gunicorn's 8190-byte field limit (api/serving.py), which stays at its default.
+MAX_HEADER_FIELD_BYTES = 8000
 # Not HTTP_* yet still header fields the client sent.
 _UNPREFIXED_HEADERS = {"CONTENT_TYPE": "Content-Type", "CONTENT_LENGTH": "Content-Length"}
 
@@ -49,13 +51,21 @@ def reject_oversized_head() -> None:
             f"The request has more than {count} header fields.",
             errors={"headers": [f"At most {count} header fields."]},
         )
+    largest_name, largest_value = max(
+        fields, key=lambda field: len(field[0] + field[1]), default=("", "")
+    )
+    if len(largest_name) + len(largest_value) > MAX_HEADER_FIELD_BYTES:
+        raise Problem(
+            431,
+            f"The header field {largest_name} is longer than {MAX_HEADER_FIELD_BYTES} bytes.",
+            errors={largest_name: [f"At most {MAX_HEADER_FIELD_BYTES} bytes."]},
+        )
     size = sum(len(name) + len(value) for name, value in fields)
     if size > config["MAX_HEADER_BYTES"]:
-        largest = max(fields, key=lambda field: len(field[1]))[0]
         raise Problem(
             431,
             f"The header fields add up to more than {config['MAX_HEADER_BYTES']} bytes.",
-            errors={largest: [f"Header fields may total {config['MAX_HEADER_BYTES']} bytes."]},
+            errors={largest_name: [f"Header fields may total {config['MAX_HEADER_BYTES']} bytes."]},
         )
 
 
