@@ -22,8 +22,8 @@ class DeliveryInterrupted(Exception):
 
 def _stop_on_signals(stop: threading.Event, deadline_seconds: float) -> None:
     """SIGTERM/SIGINT: finish the message in hand, release the rest, exit. The message in hand
-    gets `deadline_seconds` (MAIL_TIMEOUT): one SMTP exchange is several socket operations,
-    each bounded by the timeout alone, so a deadline on the whole bounds the exit."""
+    gets `deadline_seconds`: one SMTP exchange is several socket operations, each bounded by
+    the timeout alone, so a deadline on the whole bounds the exit."""
 
     def interrupt(_signum: int, _frame: Any) -> None:
         if worker.handing_over:
@@ -45,7 +45,9 @@ def run_command(once: bool) -> None:
     """Deliver due messages: forever (stop with SIGTERM or Ctrl-C), or once with --once."""
     stop = threading.Event()
     if not once:
-        _stop_on_signals(stop, current_app.config["MAIL_TIMEOUT"])
+        # MAIL_TIMEOUT - 1 s for the message in hand leaves the last second of the promised
+        # MAIL_TIMEOUT + 1 s for recording it, releasing the batch and exiting, even on a busy host.
+        _stop_on_signals(stop, max(current_app.config["MAIL_TIMEOUT"] - 1, 1))
     name = worker.worker_name()
     click.echo(f"outbox worker {name} started")
     try:
