@@ -22,6 +22,7 @@ from flask import Flask, current_app, request
 from gunicorn.http.errors import ParseException
 from werkzeug.routing import IntegerConverter
 
+from api.core import request_head
 from api.core.errors import Problem
 from api.core.json_body import MAX_INTEGER, find_bad_value, parse_json_body
 from api.core.query_args import integer_query_args
@@ -161,6 +162,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("MAX_PAGE_DEPTH", MAX_PAGE_DEPTH)
     app.config.setdefault("DEFAULT_PAGE_SIZE", 20)
     app.url_map.converters["int"] = BoundedIntegerConverter
+    request_head.init_app(app)  # first: a 414/431 before anything reads the URL or headers
     app.before_request(reject_invalid_utf8_url)
     app.before_request(check_integer_args)
     app.before_request(limit_page_depth)
