@@ -49,7 +49,7 @@ def test_the_served_document_and_openapi_yaml_are_valid_openapi(document):
 
 def test_the_validator_rejects_a_type_declared_nullable_twice(document):
     """The defect it caught once (`pillar`): proves the check above can fail."""
-    schema = next(iter(document["components"]["schemas"].values()))
+    schema = document["components"]["schemas"]["Problem"]
     schema["properties"]["broken"] = {"type": ["string", "null", "null"]}
     with pytest.raises(Exception, match="is not valid"):
         validate(document)
