@@ -37,6 +37,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         fastjson,
         limits,
         openapi_errors,
+        openapi_operations,
         query_args,
         request_log,
         security_headers,
@@ -64,6 +65,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(api)
     limits.guard_json_bodies(app)
     openapi_errors.document_common_errors(api)
+    openapi_operations.document_operations(api.spec)  # last: the hooks above read `security`
     return app
 
 

@@ -161,6 +161,8 @@ OPENAPI_SETTINGS: dict[str, Any] = {
     "OPENAPI_JSON_PATH": "openapi.json",
     "OPENAPI_SWAGGER_UI_PATH": "docs",
     "OPENAPI_SWAGGER_UI_URL": "/docs/assets/",
+    # Shows each operation's operationId: the name a generated client gives it.
+    "OPENAPI_SWAGGER_UI_CONFIG": {"displayOperationId": True},
     "API_SPEC_OPTIONS": {
         "info": {
             "description": (

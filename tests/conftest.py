@@ -2,8 +2,9 @@
 emptied after each test, an app, a client, a CLI runner, a controllable clock and a query counter.
 
 Markers (pyproject.toml): `postgres_only` and `sqlite_only` tests are skipped on the other store;
-`redis` tests are skipped when no Redis answers on REDIS_URL, except under `CI`, where they fail
-(and so does any other skip): a CI run either runs a test or says why it could not.
+`redis` tests are skipped when no Redis answers on REDIS_URL and `browser` tests when Debian's
+Chromium is missing, except under `CI`, where they fail (and so does any other skip): a CI run
+either runs a test or says why it could not.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from api.core.db import make_engine
 from tests.support.store import REDIS_URL, empty_store
 
 ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")  # Debian's; never `playwright install`
 pytest_plugins = [
     "tests.support.factories",
     "tests.support.newsletter",
@@ -61,6 +63,10 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip("needs PostgreSQL: runs when TEST_DATABASE_URL is set")
     if item.get_closest_marker("sqlite_only") and on_postgres():
         pytest.skip("about the SQLite store only")
+    if item.get_closest_marker("browser") and not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"CI needs Chromium at {CHROMIUM} (.ci/run installs it)", pytrace=False)
+        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium")
     if item.get_closest_marker("redis") and not redis_answers():
         if os.environ.get("CI"):
             pytest.fail(f"CI needs Redis on {REDIS_URL} (.ci/run starts it)", pytrace=False)

@@ -99,9 +99,9 @@ class ArticleSchema(ArticleSummarySchema):
         dump_only=True,
         metadata={
             "type": "string",
-            "description": '`json_ld` serialized for an HTML `<script type="application/ld+json">`'
-            " element: `<`, `>`, `&`, U+2028 and U+2029 are escaped, so it cannot end the "
-            "element; paste it verbatim",
+            "description": "`json_ld` serialized for the body of an HTML script element of type "
+            "`application/ld+json`: `<`, `>`, `&`, U+2028 and U+2029 are escaped, so it "
+            "cannot end the element; paste it verbatim",
         },
     )
 
