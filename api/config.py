@@ -31,6 +31,10 @@ def from_environment() -> dict[str, Any]:
         ),
         "READING_WORDS_PER_MINUTE": _int("READING_WORDS_PER_MINUTE", 200),
         "REVIEW_INTERVAL_DAYS": _int("REVIEW_INTERVAL_DAYS", 365),
+        # Public review.status is "due_soon" this many days before next_review_due.
+        "REVIEW_DUE_SOON_DAYS": _int("REVIEW_DUE_SOON_DAYS", 30),
+        # Separation of duties: whoever made a revision may not approve it, unless this is on.
+        "REVIEW_ALLOW_SELF_APPROVAL": _bool("REVIEW_ALLOW_SELF_APPROVAL", False),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         # json: one JSON object per line (request id, method, path, status, duration); or text.
         "LOG_FORMAT": os.environ.get("LOG_FORMAT", "json").strip().lower(),

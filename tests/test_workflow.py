@@ -12,7 +12,7 @@ ACTIONS = ["submit", "approve", "reject", "publish", "unpublish", "archive"]
 
 
 @pytest.fixture
-def actors(make, make_staff, admin):
+def actors(make, make_staff):
     make.author(slug="jane-doe")
     writer = make_staff("writer")
     assert writer.post("/api/v1/articles", new_article(slug="doc")).status_code == 201
@@ -20,7 +20,8 @@ def actors(make, make_staff, admin):
         "writer": writer,
         "reviewer": make_staff("reviewer", credentials="MD"),
         "editor": make_staff("editor"),
-        "admin": admin,
+        # Approving needs credentials, admins included.
+        "admin": make_staff("admin", credentials="MD"),
     }
 
 

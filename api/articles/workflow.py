@@ -8,11 +8,8 @@ approve a published article again: the periodic medical re-review that moves nex
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
-
-from flask import current_app
 
 from api.articles import staff
 from api.articles.models import Article, ArticleStatus
@@ -21,6 +18,12 @@ from api.audit.services import record
 from api.core import clock
 from api.core.errors import Problem
 from api.core.writes import flush_versioned
+from api.review.records import (
+    check_may_sign,
+    content_sha256,
+    record_review,
+    reviewed_content,
+)
 from api.users.models import User
 
 DRAFT, IN_REVIEW = ArticleStatus.DRAFT, ArticleStatus.IN_REVIEW
@@ -93,13 +96,13 @@ def _submit(article: Article, _user: User, _data: dict[str, Any]) -> None:
 
 
 def _approve(article: Article, user: User, data: dict[str, Any]) -> None:
-    now = clock.now()
-    interval = dt.timedelta(days=current_app.config["REVIEW_INTERVAL_DAYS"])
+    self_approved = check_may_sign(user, article)
+    review = record_review(article, user, data.get("comment"), self_approved=self_approved)
     article.approved_revision = article.current_revision
     article.reviewed_by_id = user.id
-    article.last_reviewed_at = now
-    article.next_review_due = (now + interval).date()
-    article.review_comment = data.get("comment") or None
+    article.last_reviewed_at = review.reviewed_at
+    article.next_review_due = review.next_review_due
+    article.review_comment = review.comment
 
 
 def _reject(article: Article, _user: User, data: dict[str, Any]) -> None:
@@ -164,6 +167,7 @@ def transition(user: User, article: Article, data: dict[str, Any]) -> Article:
         changes["published_at"] = article.published_at
     if action is Do.APPROVE:
         changes["approved_revision"] = article.approved_revision
+        changes["content_sha256"] = content_sha256(reviewed_content(article))
     record(
         user, f"article.{action.value}", "article", article.id, label=article.slug, changes=changes
     )
