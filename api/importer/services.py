@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,15 +11,16 @@ import marshmallow as ma
 import yaml
 from sqlalchemy import select
 
-from api.articles.models import Article, ArticleStatus
-from api.articles.services import article_for_update, save_article
+from api.articles import staff
+from api.articles.models import ArticleStatus
 from api.authors.models import Author
 from api.authors.schemas import AuthorSchema
 from api.authors.services import save_author
-from api.core import clock
 from api.core.errors import Problem
 from api.extensions import db
-from api.importer.frontmatter import FrontMatterError, parse_article
+from api.importer.articles import import_article_file, import_fields, read_article_file
+from api.importer.demo import publish_through_review
+from api.importer.frontmatter import FrontMatterError
 from api.taxonomy.services import add_see_also
 from api.topics.models import Topic
 from api.topics.schemas import TopicSchema
@@ -31,33 +32,55 @@ class ImportResult:
     path: Path
     slug: str | None = None
     error: str | None = None
+    # created, revised, unchanged (import); created, skipped (seed); + submitted
+    outcome: str = ""
 
     @property
     def ok(self) -> bool:
         return self.error is None
 
 
-def import_article_file(path: Path) -> Article:
-    """Create or update the article of one file, by slug. Raises on any problem."""
-    fields = parse_article(path.read_text(encoding="utf-8"))
-    if fields["status"] is ArticleStatus.PUBLISHED and fields["published_at"] is None:
-        fields["published_at"] = clock.now()
-    return save_article(article_for_update(fields["slug"]), fields)
-
-
-def import_articles(paths: Iterable[Path]) -> Iterator[ImportResult]:
+def _each_in_its_transaction(
+    paths: Iterable[Path], import_one: Callable[[Path], tuple[str, str]]
+) -> Iterator[ImportResult]:
     """Each file in its own transaction: a bad file writes nothing, good files still import."""
     for path in paths:
         try:
             with db.transaction():
-                article = import_article_file(path)
-                slug = article.slug
+                slug, outcome = import_one(path)
         except (OSError, UnicodeDecodeError, FrontMatterError) as error:
             yield ImportResult(path, error=str(error))
         except Problem as problem:
             yield ImportResult(path, error=_problem_text(problem))
         else:
-            yield ImportResult(path, slug=slug)
+            yield ImportResult(path, slug=slug, outcome=outcome)
+
+
+def import_articles(paths: Iterable[Path], *, submit: bool = False) -> Iterator[ImportResult]:
+    """Import files as drafts (`api.importer.articles`); `submit` sends changed ones to review."""
+
+    def import_one(path: Path) -> tuple[str, str]:
+        imported = import_article_file(path, submit=submit)
+        outcome = imported.outcome + (", submitted" if imported.submitted else "")
+        return imported.article.slug, outcome
+
+    return _each_in_its_transaction(paths, import_one)
+
+
+def seed_articles(paths: Iterable[Path]) -> Iterator[ImportResult]:
+    """Demo articles that are missing: created as drafts, and those whose file says
+    `published` published through review by the demo staff. Existing ones are skipped."""
+
+    def seed_one(path: Path) -> tuple[str, str]:
+        fields, requested = read_article_file(path)
+        if staff.staff_article(fields["slug"]) is not None:
+            return fields["slug"], "skipped"
+        article = import_fields(fields, source=path.name).article
+        if requested is ArticleStatus.PUBLISHED:
+            article = publish_through_review(article, fields.get("published_at"))
+        return article.slug, "created"
+
+    return _each_in_its_transaction(paths, seed_one)
 
 
 def _problem_text(problem: Problem) -> str:
@@ -119,14 +142,14 @@ def seed_authors(path: Path) -> None:
 
 
 def load_seed(directory: Path) -> list[ImportResult]:
-    """Load topics, authors and articles of `directory`; running it twice changes nothing."""
+    """Load topics, authors and the missing articles of `directory`; twice changes nothing."""
     try:
         with db.transaction():
             seed_topics(directory / "topics.yaml")
             seed_authors(directory / "authors.yaml")
     except ma.ValidationError as error:
         raise FrontMatterError(f"seed data is invalid: {error.messages}") from None
-    results = list(import_articles(sorted((directory / "articles").glob("*.md"))))
+    results = list(seed_articles(sorted((directory / "articles").glob("*.md"))))
     try:
         with db.transaction():
             seed_topic_graph(directory / "topics.yaml")
