@@ -159,6 +159,10 @@ def test_seed_loads_demo_content_and_is_idempotent(runner, client, db_session):
     articles = client.get("/api/v1/articles?page_size=100").get_json()
     assert len(articles) >= 8
     assert client.get("/api/v1/articles/back-pain-guide").status_code == 200
+    # Every demo article went through review: a reviewer with credentials signed it.
+    for listed in articles:
+        review = client.get(f"/api/v1/articles/{listed['slug']}").get_json()["review"]
+        assert review["reviewed_by"]["credentials"] == "MD, Board-certified physiatrist"
     statuses = db_session.scalars(select(Article.status)).all()
     assert ArticleStatus.DRAFT in statuses
     authors = client.get("/api/v1/authors").get_json()
@@ -175,6 +179,7 @@ def test_seed_loads_demo_content_and_is_idempotent(runner, client, db_session):
     before = snapshot()
     second = runner.invoke(args=["seed"])
     assert second.exit_code == 0, second.output
+    assert "seeded 0 articles" in second.output and "skipped" in second.output
     assert snapshot() == before
 
 

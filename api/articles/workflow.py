@@ -64,14 +64,13 @@ def actions_now(user: User, article: Article) -> dict[str, list[str]]:
 
 
 # Published medical content changes only through a new review: unpublish, edit, resubmit.
-# Metadata is not reviewed content, so editors may change it any time (slugs, scheduling).
+# Editorial metadata patients do not read is not reviewed, so editors may change it any time
+# (slugs, scheduling, the canonical link); everything patients see is content
+# (`api.revisions.services.CONTENT_FIELDS`: meta description and feature image included).
 # A tuple, not a set: `actions.state_of` lists the fields in this order (audit diffs).
 METADATA_FIELDS = (
     "slug",
     "published_at",
-    "feature_image_url",
-    "feature_image_alt",
-    "meta_description",
     "canonical_url",
 )
 CONTENT_FROZEN_STATUSES = frozenset({PUBLISHED, ARCHIVED})

@@ -20,16 +20,11 @@ from api.revisions.services import content_of
 from api.users.models import User
 
 CURRENT, DUE_SOON, OVERDUE = "current", "due_soon", "overdue"
-# Patient-facing fields outside the revision content; all of them go into the review hash.
-PRESENTATION_FIELDS = ("meta_description", "feature_image_url", "feature_image_alt")
 
 
 def reviewed_content(article: Article) -> dict[str, Any]:
-    """Everything patients see of the article, as one reviewer signs it."""
-    return {
-        **content_of(article),
-        **{name: getattr(article, name) for name in PRESENTATION_FIELDS},
-    }
+    """Everything patients see of the article (its revision content), as a reviewer signs it."""
+    return content_of(article)
 
 
 def content_sha256(content: dict[str, Any]) -> str:
