@@ -18,6 +18,14 @@ def _int(name: str, default: int) -> int:
     return default if value in (None, "") else int(value)
 
 
+def _choice(name: str, choices: tuple[str, ...]) -> str:
+    """One of `choices` (the first is the default); anything else stops the start-up."""
+    value = (os.environ.get(name) or choices[0]).strip().lower()
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
 def from_environment() -> dict[str, Any]:
     """Settings taken from the process environment; `create_app(config)` overrides them."""
     return {
@@ -35,6 +43,10 @@ def from_environment() -> dict[str, Any]:
         "REVIEW_DUE_SOON_DAYS": _int("REVIEW_DUE_SOON_DAYS", 30),
         # Separation of duties: whoever made a revision may not approve it, unless this is on.
         "REVIEW_ALLOW_SELF_APPROVAL": _bool("REVIEW_ALLOW_SELF_APPROVAL", False),
+        # flag: an overdue article stays public, review.status "overdue"; withdraw: it leaves
+        # public view REVIEW_GRACE_DAYS after its due date (`flask review withdraw-overdue`).
+        "REVIEW_OVERDUE_ACTION": _choice("REVIEW_OVERDUE_ACTION", ("flag", "withdraw")),
+        "REVIEW_GRACE_DAYS": _int("REVIEW_GRACE_DAYS", 14),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         # json: one JSON object per line (request id, method, path, status, duration); or text.
         "LOG_FORMAT": os.environ.get("LOG_FORMAT", "json").strip().lower(),
