@@ -26,6 +26,11 @@ def _choice(name: str, choices: tuple[str, ...]) -> str:
     return value
 
 
+def _float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return default if value in (None, "") else float(value)
+
+
 def from_environment() -> dict[str, Any]:
     """Settings taken from the process environment; `create_app(config)` overrides them."""
     return {
@@ -33,6 +38,10 @@ def from_environment() -> dict[str, Any]:
         "DATABASE_URL": os.environ.get("DATABASE_URL") or None,
         "DATABASE_ECHO": _bool("DATABASE_ECHO", False),
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 1024 * 1024),
+        # Request head limits (414 / 431 as problem+json); gunicorn.conf.py sets gunicorn's above.
+        "MAX_URL_BYTES": _int("MAX_URL_BYTES", 8000),
+        "MAX_HEADER_FIELDS": _int("MAX_HEADER_FIELDS", 100),
+        "MAX_HEADER_BYTES": _int("MAX_HEADER_BYTES", 16 * 1024),
         "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:5000"),
         "ARTICLE_URL_TEMPLATE": os.environ.get(
             "ARTICLE_URL_TEMPLATE", "https://clinic.example/learn/{slug}"
@@ -47,6 +56,8 @@ def from_environment() -> dict[str, Any]:
         # public view REVIEW_GRACE_DAYS after its due date (`flask review withdraw-overdue`).
         "REVIEW_OVERDUE_ACTION": _choice("REVIEW_OVERDUE_ACTION", ("flag", "withdraw")),
         "REVIEW_GRACE_DAYS": _int("REVIEW_GRACE_DAYS", 14),
+        # Above this Flesch-Kincaid grade, submit warns and approve needs accept_reading_grade.
+        "CLINIC_MAX_READING_GRADE": _float("CLINIC_MAX_READING_GRADE", 8.0),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         # json: one JSON object per line (request id, method, path, status, duration); or text.
         "LOG_FORMAT": os.environ.get("LOG_FORMAT", "json").strip().lower(),
@@ -152,6 +163,8 @@ def _newsletter_settings() -> dict[str, Any]:
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_KEY_PREFIX": env("RATELIMIT_KEY_PREFIX", "careleaf"),
+        # Redis socket timeouts: a storage that hangs answers 503s, it does not hang requests.
+        "RATELIMIT_STORAGE_TIMEOUT_SECONDS": float(env("RATELIMIT_STORAGE_TIMEOUT_SECONDS", "1")),
     }
 
 

@@ -81,7 +81,7 @@ def test_done_when(runner, client, frozen_clock):
             "summary": "What helps when the pain runs down the leg.",
             "author": "jane-doe",
             "topics": ["back-pain"],
-            "body_markdown": "Sciatica is common.\n\n## What helps\n\nWalking.\n",
+            "body_markdown": "Back pain is common.\n\n## What helps\n\nWalking.\n",
         },
     )
     assert draft.status_code == 201
@@ -110,7 +110,7 @@ def test_done_when(runner, client, frozen_clock):
 
     # Edit it: the live content is frozen (409, nothing changes) until it is unpublished.
     etag = editor("GET", ARTICLE).headers["ETag"]
-    change = {"body_markdown": "Sciatica is common.\n\n## What helps\n\nWalking and heat.\n"}
+    change = {"body_markdown": "Back pain is common.\n\n## What helps\n\nWalking and heat.\n"}
     problem(editor("PATCH", ARTICLE, change), 428)
     problem(editor("PATCH", ARTICLE, change, if_match=etag), 409)
     problem(writer("PATCH", ARTICLE, change, if_match=etag), 409)

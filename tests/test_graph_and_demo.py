@@ -8,6 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from api.articles.models import ArticleStatus
+from api.core.markdown import render_markdown
+from api.importer.cli import SEED_DIRECTORY
 from api.taxonomy.models import TopicRelation
 from api.topics.models import Topic
 from api.users.models import Role
@@ -111,7 +113,7 @@ def test_demo_topics_have_synonyms_codes_pillars_and_see_also(client, demo):
     assert [r["topic"]["slug"] for r in mast["related"]] == ["gut-health"]
     back = client.get("/api/v1/topics/back-pain").get_json()
     assert back["pillar"]["slug"] == "back-pain-guide"
-    assert back["codes"] == {"mesh": "D001416", "icd10": "M54.5", "snomed": "161891005"}
+    assert back["codes"] == {"mesh": "D001416", "icd10": "M54.9", "snomed": "161891005"}
     assert back["published_article_count"] == 9  # the sleep article is a draft
     tree = client.get("/api/v1/topics?tree=true").get_json()
     assert [root["slug"] for root in tree] == [
@@ -167,3 +169,29 @@ def test_seeding_twice_changes_nothing(runner, demo, db_session, frozen_clock):
     assert runner.invoke(args=["seed"]).exit_code == 0
     assert snapshot() == before
     assert before[1] == 2 * 9  # the nine see-also pairs of topics.yaml, stored both ways
+
+
+def demo_articles(editor):
+    """Every demo article as staff read it (drafts too), with its body as patients see it."""
+    slugs = [path.stem for path in sorted((SEED_DIRECTORY / "articles").glob("*.md"))]
+    return {slug: editor.get(f"/api/v1/articles/{slug}").get_json() for slug in slugs}
+
+
+def test_every_demo_article_has_the_one_shared_warning_signs_text(demo, editor):
+    shared = render_markdown((SEED_DIRECTORY / "shared" / "red-flags.md").read_text()).html
+    assert "Call 911 or go to the nearest emergency department now" in shared
+    for slug, article in demo_articles(editor).items():
+        assert shared in article["body_html"], slug
+        assert article["body_html"].count("Loss of control of your bladder") == 1, slug
+        text = article["body_html"].lower()
+        assert "contact your clinician soon" not in text, slug
+        assert "{{" not in article["body_markdown"], slug
+
+
+def test_demo_text_claims_no_review_and_no_unsupported_studies(demo, editor):
+    for slug, article in demo_articles(editor).items():
+        text = " ".join(
+            [article["summary"], article["meta_description"] or "", article["body_markdown"]]
+        ).lower()
+        for claim in ("clinician-reviewed", "studies show", "research shows", "studies have"):
+            assert claim not in text, (slug, claim)

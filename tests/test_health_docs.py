@@ -5,7 +5,7 @@ from __future__ import annotations
 
 def test_liveness_and_readiness(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
-    assert client.get("/readyz").get_json() == {"status": "ready"}
+    assert client.get("/readyz").get_json() == {"status": "ready", "checks": {"store": "ok"}}
 
 
 def test_readiness_is_503_when_the_store_is_unreachable(make_app):
@@ -13,6 +13,7 @@ def test_readiness_is_503_when_the_store_is_unreachable(make_app):
     response = unreachable.test_client().get("/readyz")
     assert response.status_code == 503
     assert response.mimetype == "application/problem+json"
+    assert response.get_json()["checks"] == {"store": "unreachable"}
     assert unreachable.test_client().get("/healthz").status_code == 200
 
 

@@ -1,4 +1,4 @@
-"""The importer (one transaction per file) and the idempotent demo seed, through the CLI."""
+"""The importer (one transaction per file) and the demo seed (creates only), through the CLI."""
 
 from __future__ import annotations
 
@@ -7,9 +7,12 @@ from sqlalchemy import func, select
 
 from api.articles.models import Article, ArticleStatus
 from api.audit.models import AuditEntry
+from api.authors.models import Author
 from api.changes.models import ChangeEvent
 from api.importer.cli import SEED_DIRECTORY
+from api.newsletter.models import Newsletter
 from api.revisions.models import ArticleRevision
+from api.topics.models import Topic
 from tests.support.importer import GOOD, write
 
 
@@ -87,8 +90,11 @@ def test_an_import_never_changes_a_published_article(
     assert "(created, submitted)" in submitted.output, submitted.output
     reviewer = make_staff("reviewer", credentials="MD")
     editor = make_staff("editor")
-    approved = reviewer.post(f"{STAFF_URL}/transitions", {"action": "approve"})
+    approved = reviewer.post(
+        f"{STAFF_URL}/transitions", {"action": "approve", "accept_reading_grade": True}
+    )
     # An imported article has revision 1 to approve (not 0 with an empty history).
+    assert approved.status_code == 200, approved.get_json()
     assert approved.get_json()["approved_revision"] == 1
     assert [r["number"] for r in reviewer.get(f"{STAFF_URL}/revisions").get_json()] == [1]
     assert editor.post(f"{STAFF_URL}/transitions", {"action": "publish"}).status_code == 200
@@ -152,10 +158,15 @@ def test_bad_files_are_reported_by_name_and_reason_and_write_nothing(
     assert db_session.scalars(select(Article.slug)).all() == ["omega-3-and-your-back"]
 
 
-def test_seed_loads_demo_content_and_is_idempotent(runner, client, db_session):
+def test_seeding_an_empty_store_creates_everything(runner, client, db_session):
     # db_session holds an app context open; the command must also work without one (below).
     first = runner.invoke(args=["seed"])
     assert first.exit_code == 0, first.output
+    assert "created article back-pain-guide" in first.output
+    assert (
+        "created topic back-pain" in first.output and "created author lena-hartwell" in first.output
+    )
+    assert "skipped" not in first.output.replace("0 skipped", "")
     articles = client.get("/api/v1/articles?page_size=100").get_json()
     assert len(articles) >= 8
     assert client.get("/api/v1/articles/back-pain-guide").status_code == 200
@@ -171,16 +182,91 @@ def test_seed_loads_demo_content_and_is_idempotent(runner, client, db_session):
     mast = client.get("/api/v1/topics/mast-cell-activation").get_json()
     assert [c["slug"] for c in mast["breadcrumbs"]] == ["back-pain", "inflammatory-back-pain"]
 
-    def snapshot():
-        rows = db_session.execute(select(Article.slug, Article.updated_at, Article.version)).all()
-        db_session.rollback()
-        return sorted(rows)
 
-    before = snapshot()
+def store_writes(db_session) -> dict[str, object]:
+    """Everything a write would change: row versions, revisions, audit entries, change events."""
+    counts = {
+        model.__tablename__: db_session.scalar(select(func.count()).select_from(model))
+        for model in (ArticleRevision, AuditEntry, ChangeEvent, Topic, Author, Newsletter)
+    }
+    rows = sorted(db_session.execute(select(Article.slug, Article.updated_at, Article.version)))
+    topics = sorted(db_session.execute(select(Topic.slug, Topic.updated_at, Topic.version)))
+    db_session.rollback()
+    return {**counts, "articles": rows, "topics": topics}
+
+
+def test_seeding_twice_writes_nothing_the_second_time(runner, client, db_session, frozen_clock):
+    assert runner.invoke(args=["seed"]).exit_code == 0
+    before = store_writes(db_session)
+    etag = client.get("/api/v1/articles/back-pain-guide").headers["ETag"]
+    frozen_clock.advance(minutes=5)  # any UPDATE would now show in updated_at
+
     second = runner.invoke(args=["seed"])
+
     assert second.exit_code == 0, second.output
-    assert "seeded 0 articles" in second.output and "skipped" in second.output
-    assert snapshot() == before
+    assert "created" not in second.output.replace("0 created", "")
+    assert "skipped article back-pain-guide (exists; left as it is)" in second.output
+    assert "skipped newsletter" in second.output
+    assert store_writes(db_session) == before
+    assert client.get("/api/v1/articles/back-pain-guide").headers["ETag"] == etag
+
+
+def test_seeding_again_keeps_staff_edits_and_unpublishing(runner, client, editor, db_session):
+    assert runner.invoke(args=["seed"]).exit_code == 0
+    guide = "/api/v1/articles/back-pain-guide"
+    # canonical_url: editorial metadata, editable while published (patient-facing text is not)
+    edited = editor.edit(guide, {"canonical_url": "https://clinic.example/our-guide"})
+    assert edited.status_code == 200, edited.get_json()
+    gut = "/api/v1/articles/gut-health-and-back-pain"
+    unpublished = editor.post(f"{gut}/transitions", {"action": "unpublish"})
+    assert unpublished.status_code == 200, unpublished.get_json()
+    renamed = editor.edit("/api/v1/topics/sleep-health", {"name": "Sleep, our way"})
+    assert renamed.status_code == 200, renamed.get_json()
+    related = editor.request(
+        "PUT", "/api/v1/topics/mast-cell-activation/related", json={"related": ["sleep-health"]}
+    )
+    assert related.status_code == 200, related.get_json()
+
+    again = runner.invoke(args=["seed"])
+
+    assert again.exit_code == 0, again.output
+    assert "skipped article gut-health-and-back-pain" in again.output
+    assert client.get(guide).get_json()["canonical_url"] == "https://clinic.example/our-guide"
+    assert client.get(gut).status_code == 404
+    assert editor.get(gut).get_json()["status"] == "draft"
+    assert client.get("/api/v1/topics/sleep-health").get_json()["name"] == "Sleep, our way"
+    related = client.get("/api/v1/topics/mast-cell-activation/related").get_json()
+    assert [r["topic"]["slug"] for r in related if r["see_also"]] == ["sleep-health"]
+
+
+def test_seeding_creates_only_what_is_missing(runner, client, editor):
+    assert runner.invoke(args=["seed"]).exit_code == 0
+    gone = editor.request(
+        "DELETE",
+        "/api/v1/articles/sleep-positions-and-back-pain",
+        if_match=editor.etag("/api/v1/articles/sleep-positions-and-back-pain"),
+    )
+    assert gone.status_code == 204, gone.get_json()
+
+    again = runner.invoke(args=["seed"])
+
+    assert again.exit_code == 0, again.output
+    assert "created article sleep-positions-and-back-pain" in again.output
+    assert again.output.count("created ") == 1
+    assert editor.get("/api/v1/articles/sleep-positions-and-back-pain").status_code == 200
+
+
+def test_a_renamed_demo_article_is_not_seeded_again_under_its_old_slug(runner, client, editor):
+    assert runner.invoke(args=["seed"]).exit_code == 0
+    old = "/api/v1/articles/desk-posture-and-ergonomics"
+    moved = editor.edit(old, {"slug": "our-desk-guide"})
+    assert moved.status_code == 200, moved.get_json()
+
+    again = runner.invoke(args=["seed"])
+
+    assert "skipped article desk-posture-and-ergonomics" in again.output
+    assert "created " not in again.output
+    assert client.get(old).status_code == 301
 
 
 def test_seed_directory_is_the_projects(runner):

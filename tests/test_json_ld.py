@@ -17,7 +17,7 @@ URL = "/api/v1/articles/doc"
 def published(make, make_staff, frozen_clock):
     """`doc`, written, reviewed by Dr Rivera (MD) and published through the workflow."""
     make.author(slug="jane-doe", name="Jane Doe", credentials="PT", job_title="Physiotherapist")
-    make.topic(slug="back-pain", name="Back pain", codes={"icd10": "M54.5", "mesh": "D001416"})
+    make.topic(slug="back-pain", name="Back pain", codes={"icd10": "M54.50", "mesh": "D001416"})
     make.topic(slug="posture", name="Posture", parent="back-pain", synonyms=["sitting"])
     make.article(slug="guide", topics=["back-pain"])
     writer, editor = make_staff("writer"), make_staff("editor")
@@ -49,7 +49,7 @@ def test_a_public_article_is_a_medical_web_page(client, published):
             "name": "Back pain",
             "url": "https://clinic.example/topics/back-pain",
             "code": [
-                {"@type": "MedicalCode", "codeValue": "M54.5", "codingSystem": "ICD-10"},
+                {"@type": "MedicalCode", "codeValue": "M54.50", "codingSystem": "ICD-10-CM"},
                 {"@type": "MedicalCode", "codeValue": "D001416", "codingSystem": "MeSH"},
             ],
         },

@@ -204,11 +204,12 @@ def test_stats_count_by_status_newsletter_and_day(
     assert bad.status_code == 422
 
 
-def test_seed_loads_newsletters_idempotently(runner, db_session):
-    for _ in range(2):
+def test_seed_creates_newsletters_once(runner, db_session):
+    for verb in ("created", "skipped"):
         result = runner.invoke(args=["seed"])
         assert result.exit_code == 0, result.output
-        assert "seeded 2 newsletters" in result.output
+        assert f"{verb} newsletter spine-health" in result.output
+        assert f"{verb} newsletter clinic-news" in result.output
     slugs = db_session.scalars(select(Newsletter.slug).order_by(Newsletter.id)).all()
     assert slugs == ["spine-health", "clinic-news"]
 

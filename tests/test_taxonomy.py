@@ -61,11 +61,11 @@ def test_topic_detail_has_pillar_only_when_public_and_counts_descendants(client,
     make.article(topics=["mast-cells", "inflammatory"])
     make.article(topics=["inflammatory"], status=ArticleStatus.DRAFT)
     make.topic(slug="spine", name="Spine")
-    _save_topic(make, "back-pain", pillar="hub", codes={"mesh": "D001416", "icd10": "M54.5"})
+    _save_topic(make, "back-pain", pillar="hub", codes={"mesh": "D001416", "icd10": "M54.50"})
     detail = client.get("/api/v1/topics/back-pain").get_json()
     assert detail["pillar"]["slug"] == "hub" and "body_html" not in detail["pillar"]
     assert detail["published_article_count"] == 3
-    assert detail["codes"] == {"mesh": "D001416", "icd10": "M54.5"}
+    assert detail["codes"] == {"mesh": "D001416", "icd10": "M54.50"}
     assert client.get("/api/v1/topics/inflammatory").get_json()["published_article_count"] == 2
     listed = {t["slug"]: t for t in client.get("/api/v1/topics").get_json()}
     assert listed["back-pain"]["pillar"] == "hub"

@@ -106,7 +106,7 @@ def test_reject_needs_a_comment_and_shows_it_to_the_writer(actors):
 def test_publishing_needs_an_approval_given_after_the_last_content_change(actors):
     bring_to("approved", actors)
     editor = actors["editor"]
-    assert editor.edit(URL, {"body_markdown": "Changed after approval."}).status_code == 200
+    assert editor.edit(URL, {"body_markdown": "Changed after the review."}).status_code == 200
     body = problem(act(editor, "publish"), 409)
     assert body["allowed_actions"] == ["approve", "reject"]
     assert act(actors["reviewer"], "approve").status_code == 200

@@ -17,6 +17,7 @@ from api.core.db import (
     slug_str,
     string_enum,
 )
+from api.core.readability import reading_level
 from api.topics.models import Topic
 from api.users.models import User
 
@@ -123,6 +124,11 @@ class Article(TimestampMixin, Base):
         return self.approved_revision is not None and self.approved_revision == (
             self.current_revision
         )
+
+    @property
+    def reading_level(self) -> str:
+        """The band of `reading_grade`, e.g. "grade 6-8: easy" (derived, not stored)."""
+        return reading_level(self.reading_grade)
 
     @property
     def primary_topic(self) -> Topic | None:

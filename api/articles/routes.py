@@ -12,6 +12,7 @@ from api.articles.staff_schemas import (
     ArticleReadSchema,
     ArticleWriteSchema,
     StaffArticleSchema,
+    TransitionResultSchema,
     TransitionSchema,
 )
 from api.core.auth import current_user, require_user, staff_only
@@ -131,7 +132,7 @@ class ArticleItem(MethodView):
 class ArticleTransitions(MethodView):
     @staff_only(blp)
     @blp.arguments(TransitionSchema)
-    @blp.response(200, StaffArticleSchema)
+    @blp.response(200, TransitionResultSchema)
     @blp.alt_response(404, description="No article has this slug")
     @blp.alt_response(409, description="Not allowed now; `allowed_actions` lists what is")
     @blp.alt_response(412, description="If-Match was given and is stale")
@@ -140,6 +141,8 @@ class ArticleTransitions(MethodView):
 
         submit (writer of the article, editor), approve or reject (reviewer), publish,
         unpublish, archive (editor). Admins may do all. If-Match is optional here.
+        Above CLINIC_MAX_READING_GRADE, submit answers with a warning and approve needs
+        `accept_reading_grade: true` (409 otherwise).
         """
         user = require_user()
         article = staff.staff_article_or_404(slug, lock=True)

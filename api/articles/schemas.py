@@ -49,7 +49,20 @@ class ArticleSummarySchema(Schema):
     )
     reading_time_minutes = ma.fields.Integer(dump_only=True)
     reading_grade = ma.fields.Float(
-        dump_only=True, metadata={"description": "Flesch-Kincaid grade level of the body"}
+        dump_only=True,
+        metadata={
+            "description": "Flesch-Kincaid grade level of the body's prose (paragraphs and list "
+            "items that are sentences; headings, tables and code left out)"
+        },
+    )
+    reading_level = ma.fields.String(
+        dump_only=True,
+        metadata={
+            "description": "Band of reading_grade: grade 5 and below: very easy (< 6), "
+            "grade 6-8: easy (6 to < 9), grade 9-10: fairly difficult (9 to < 11), "
+            "grade 11-12: difficult (11 to < 13), college: very difficult (13 and up)",
+            "example": "grade 6-8: easy",
+        },
     )
     feature_image_url = HttpUrl(allow_none=True)
     feature_image_alt = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=300))

@@ -185,7 +185,7 @@ def derive_from_body(article: Article) -> tuple[str, ...]:
         "body_text": rendered.text,
         "toc": rendered.toc,
         "reading_time_minutes": readability.reading_time_minutes(rendered.text, words_per_minute),
-        "reading_grade": readability.flesch_kincaid_grade(rendered.text),
+        "reading_grade": readability.flesch_kincaid_grade(rendered.prose),
     }
     for name, value in derived.items():
         if getattr(article, name) != value:

@@ -69,6 +69,24 @@ def document_read_shapes(spec: Any) -> None:
         }
 
 
+class WarningSchema(Schema):
+    code = ma.fields.String(dump_only=True, metadata={"example": "reading_grade_above_limit"})
+    field = ma.fields.String(dump_only=True, metadata={"example": "reading_grade"})
+    detail = ma.fields.String(dump_only=True)
+
+
+class TransitionResultSchema(StaffArticleSchema):
+    """The article after a workflow action, with what the caller should know about it."""
+
+    warnings = ma.fields.List(
+        ma.fields.Nested(WarningSchema),
+        dump_only=True,
+        metadata={
+            "description": "e.g. submit: the reading grade is above CLINIC_MAX_READING_GRADE"
+        },
+    )
+
+
 class ArticleWriteSchema(StaffArticleSchema):
     """An article as staff write it: the author and topics by slug, plus a revision comment."""
 
@@ -108,4 +126,10 @@ class TransitionSchema(Schema):
     )
     published_at = ma.fields.AwareDateTime(
         metadata={"description": "publish only: a future time schedules the article"}
+    )
+    accept_reading_grade = ma.fields.Boolean(
+        metadata={
+            "description": "approve only: true accepts a reading grade above "
+            "CLINIC_MAX_READING_GRADE (without it such an approval is a 409)"
+        }
     )

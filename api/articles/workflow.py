@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from api.articles import staff
+from api.articles import reading_limit, staff
 from api.articles.models import Article, ArticleStatus
 from api.articles.permissions import Do, authorize, may
 from api.audit.services import record
@@ -96,6 +96,8 @@ def _submit(article: Article, _user: User, _data: dict[str, Any]) -> None:
 
 def _approve(article: Article, user: User, data: dict[str, Any]) -> None:
     self_approved = check_may_sign(user, article)
+    if reading_limit.check_approval(article, data, **actions_now(user, article)):
+        data["accepted_reading_grade"] = article.reading_grade
     review = record_review(article, user, data.get("comment"), self_approved=self_approved)
     article.approved_revision = article.current_revision
     article.reviewed_by_id = user.id
@@ -148,6 +150,12 @@ def transition(user: User, article: Article, data: dict[str, Any]) -> Article:
             "published_at goes with the publish action only.",
             errors={"published_at": ["Only with publish."]},
         )
+    if "accept_reading_grade" in data and action is not Do.APPROVE:
+        raise Problem(
+            422,
+            "accept_reading_grade goes with the approve action only.",
+            errors={"accept_reading_grade": ["Only with approve."]},
+        )
     if not is_legal(action, article):
         raise Problem(
             409,
@@ -167,7 +175,12 @@ def transition(user: User, article: Article, data: dict[str, Any]) -> Article:
     if action is Do.APPROVE:
         changes["approved_revision"] = article.approved_revision
         changes["content_sha256"] = content_sha256(reviewed_content(article))
+        if "accepted_reading_grade" in data:
+            changes["accepted_reading_grade"] = data["accepted_reading_grade"]
     record(
         user, f"article.{action.value}", "article", article.id, label=article.slug, changes=changes
     )
-    return staff.reload(article)
+    article = staff.reload(article)
+    # Shown once, in this response: what the writer should know before the review.
+    article.warnings = reading_limit.submit_warnings(article) if action is Do.SUBMIT else []
+    return article

@@ -2,10 +2,11 @@
 
 - URLs and query strings must be valid UTF-8 once percent-decoded (400);
 - JSON bodies must be UTF-8 (400), nested at most MAX_JSON_DEPTH deep (400, checked on the raw
-  bytes before anything parses them) and free of NUL characters (422 naming the field);
-  (chunked bodies included; an unreadable one is a 400);
-- integers beyond MAX_INTEGER in bodies and integer query parameters are 422s naming them, and
-  `<int:...>` path segments beyond it match no route (404), instead of overflowing the driver;
+  bytes before anything parses them) and hold only values a store can take: no NUL, no lone
+  surrogate, no NaN/Infinity, no integer beyond MAX_INTEGER (422 naming the field, see
+  api/core/json_body.py); chunked bodies included; an unreadable one is a 400;
+- integer query parameters are ASCII digits within MAX_INTEGER (422 naming them), and
+  `<int:...>` path segments that are not match no route (404);
 - paging stops at MAX_PAGE_DEPTH items: `page * page_size` beyond it is a 422 naming `page`
   (deep scans are what the staff exports are for).
 The body size limit is Flask's MAX_CONTENT_LENGTH (413).
@@ -13,7 +14,7 @@ The body size limit is Flask's MAX_CONTENT_LENGTH (413).
 
 from __future__ import annotations
 
-import json
+import re
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
@@ -21,15 +22,17 @@ from flask import Flask, current_app, request
 from gunicorn.http.errors import ParseException
 from werkzeug.routing import IntegerConverter
 
+from api.core import request_head
 from api.core.errors import Problem
+from api.core.json_body import MAX_INTEGER, find_bad_value, parse_json_body
 from api.core.query_args import integer_query_args
 
 MAX_JSON_DEPTH = 32
 MAX_PAGE_DEPTH = 10_000
-MAX_INTEGER = 2**31 - 1  # what an INTEGER column holds (ids, positions); none is beyond it
 # gunicorn raises its parse errors while the app reads a malformed (chunked) body.
 BODY_READ_ERRORS = (OSError, ParseException)
 _OPENERS, _CLOSERS = frozenset(b"[{"), frozenset(b"]}")
+_ASCII_INTEGER = re.compile("-?[0-9]+")
 
 
 def _raw_path() -> bytes:
@@ -75,34 +78,6 @@ def json_depth(data: bytes) -> int:
     return deepest
 
 
-def _bad_value(value: Any) -> str | None:
-    if isinstance(value, str) and "\x00" in value:
-        return "Contains a NUL character."
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INTEGER:
-        return "Number out of range."
-    return None
-
-
-def find_bad_value(value: Any, path: str = "") -> tuple[str, str] | None:
-    """(dotted path, message) of the first NUL-holding string or key, or too large number."""
-    message = _bad_value(value)
-    if message:
-        return path or "body", message
-    items: Any = ()
-    if isinstance(value, dict):
-        items = value.items()
-    elif isinstance(value, list):
-        items = enumerate(value)
-    for key, item in items:
-        name = f"{path}.{key}" if path else str(key)
-        if "\x00" in name:
-            return path or "body", "Contains a NUL character."
-        found = find_bad_value(item, name)
-        if found:
-            return found
-    return None
-
-
 def check_json_body() -> None:
     if not request.is_json:
         return
@@ -120,7 +95,7 @@ def check_json_body() -> None:
     if data.count(b"[") + data.count(b"{") > MAX_JSON_DEPTH and json_depth(data) > MAX_JSON_DEPTH:
         raise Problem(400, f"The JSON body is nested deeper than {MAX_JSON_DEPTH} levels.")
     try:
-        parsed = json.loads(data)
+        parsed = parse_json_body(data)
     except ValueError:
         return  # the schema layer answers "not valid JSON" (400)
     found = find_bad_value(parsed)
@@ -130,22 +105,36 @@ def check_json_body() -> None:
 
 
 class BoundedIntegerConverter(IntegerConverter):
-    """`<int:id>` up to MAX_INTEGER: a larger id matches no route (404), not an overflow."""
+    """`<int:id>` in ASCII digits up to MAX_INTEGER: anything else matches no route (404).
+
+    Werkzeug's `\\d+` also matches other scripts' digits (`٣`, `²`), which int() takes or
+    refuses; an id is written in ASCII digits only."""
+
+    regex = "[0-9]+"
 
     def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", MAX_INTEGER)
         super().__init__(url_map, *args, **kwargs)
 
 
-def reject_huge_integer_args() -> None:
-    """Integer query parameters beyond MAX_INTEGER are 422s naming them."""
+def _integer_arg_problem(value: str) -> str | None:
+    if not _ASCII_INTEGER.fullmatch(value):
+        return "Not a valid integer: use ASCII digits 0-9, optionally after a minus sign."
+    if len(value.lstrip("-")) > 10 or abs(int(value)) > MAX_INTEGER:
+        return "Number out of range."
+    return None
+
+
+def check_integer_args() -> None:
+    """Integer query parameters are ASCII digits within MAX_INTEGER, else 422s naming them.
+
+    int() (and so marshmallow) also takes `٣`, `1_000` and spaces, and str.isdigit() passes
+    `²`, which int() then refuses: the one reading of an integer is checked here."""
     for name in integer_query_args():
         for value in request.args.getlist(name):
-            text = value.strip().lstrip("+-")
-            if text.isdigit() and int(text) > MAX_INTEGER:
-                raise Problem(
-                    422, f"Invalid value for: {name}.", errors={name: ["Number out of range."]}
-                )
+            message = _integer_arg_problem(value)
+            if message:
+                raise Problem(422, f"Invalid value for: {name}.", errors={name: [message]})
 
 
 def _int_arg(name: str) -> int | None:
@@ -173,8 +162,9 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("MAX_PAGE_DEPTH", MAX_PAGE_DEPTH)
     app.config.setdefault("DEFAULT_PAGE_SIZE", 20)
     app.url_map.converters["int"] = BoundedIntegerConverter
+    request_head.init_app(app)  # first: a 414/431 before anything reads the URL or headers
     app.before_request(reject_invalid_utf8_url)
-    app.before_request(reject_huge_integer_args)
+    app.before_request(check_integer_args)
     app.before_request(limit_page_depth)
 
 

@@ -65,6 +65,8 @@ class Rendered:
     html: str
     text: str
     toc: list[dict[str, Any]] = field(default_factory=list)
+    # The prose a reading grade is computed from: see `prose_of`.
+    prose: str = ""
 
 
 def make_parser() -> MarkdownIt:
@@ -94,6 +96,45 @@ def _heading_text(parser: MarkdownIt, inline: Any) -> str:
     return " ".join(text.split())
 
 
+SENTENCE_END = re.compile(r"[.!?][\"'\u2019\u201d)\]]*$")
+_INLINE_TEXT = {"text": "content", "code_inline": "content", "softbreak": "", "hardbreak": ""}
+
+
+def _inline_text(inline: Any) -> str:
+    """Visible words of an inline token; images (their alt text) and raw HTML are left out."""
+    parts = []
+    for child in inline.children or []:
+        if child.type in _INLINE_TEXT:
+            parts.append(child.content if child.type != "softbreak" else " ")
+        elif child.type == "hardbreak":
+            parts.append(" ")
+    return " ".join("".join(parts).split())
+
+
+def prose_of(tokens: list[Any]) -> str:
+    """The sentences of a rendered body, one per line, for the reading grade.
+
+    Paragraphs are prose (one without end punctuation, such as a lead-in ending in a colon,
+    is closed with a period). A list item counts only when it is a sentence, i.e. ends with
+    . ! or ?: a fragment such as "Salmon" is not one. Headings, table cells, code and raw HTML
+    are never prose.
+    """
+    sentences, depth = [], 0
+    for index, token in enumerate(tokens):
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+        elif token.type == "paragraph_open":
+            text = _inline_text(tokens[index + 1])
+            ends = SENTENCE_END.search(text) is not None
+            if text and depth == 0:
+                sentences.append(text if ends else text.rstrip(":;,- ") + ".")
+            elif text and ends:
+                sentences.append(text)
+    return "\n".join(sentences)
+
+
 def render_markdown(source: str, parser: MarkdownIt | None = None) -> Rendered:
     """Render CommonMark, sanitize it, and list its headings with their anchor ids in order."""
     parser = parser or _PARSER
@@ -110,4 +151,4 @@ def render_markdown(source: str, parser: MarkdownIt | None = None) -> Rendered:
                 }
             )
     markup = sanitize_html(parser.renderer.render(tokens, parser.options, {}))
-    return Rendered(html=markup, text=html_to_text(markup), toc=toc)
+    return Rendered(html=markup, text=html_to_text(markup), toc=toc, prose=prose_of(tokens))

@@ -1,9 +1,10 @@
 """Error responses every operation can give, declared in the OpenAPI document in one place.
 
-Guards that run before any view (NUL bytes, invalid UTF-8, JSON nesting, body size, content
-type, failed-token throttling) can answer any operation; declaring them here keeps the document
-truthful without repeating the same alt responses on every view. Every error response is
-`application/problem+json` with the `Problem` schema, also those declared with a description only.
+Guards that run before any view (request-head sizes, NUL bytes, invalid UTF-8, JSON nesting,
+body size, content type, failed-token throttling) can answer any operation; declaring them here
+keeps the document truthful without repeating the same alt responses on every view. Every error
+response is `application/problem+json` with the `Problem` schema, also those declared with a
+description only.
 """
 
 from __future__ import annotations
@@ -13,7 +14,11 @@ from typing import Any
 PROBLEM_CONTENT = {
     "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}},
 }
-ALWAYS = {400: "Malformed request: a NUL byte or invalid UTF-8 in the URL or query string"}
+ALWAYS = {
+    400: "Malformed request: a NUL byte or invalid UTF-8 in the URL or query string",
+    414: "The URL is longer than MAX_URL_BYTES",
+    431: "The header fields are more or larger than MAX_HEADER_FIELDS / MAX_HEADER_BYTES",
+}
 WITH_BODY = {
     400: "Malformed request: the body is not UTF-8 JSON, or is nested too deeply",
     413: "The request body is too large",

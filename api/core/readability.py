@@ -1,28 +1,27 @@
-"""Reading time and the Flesch-Kincaid grade level of plain text."""
+"""Reading time of plain text, and the Flesch-Kincaid grade and reading level of prose.
+
+The grade is computed by textstat (syllables from the CMU dictionary, pyphen for other words)
+over prose only: `api.core.markdown` passes paragraphs and the list items that are sentences,
+never headings, tables or code, which would count as very short sentences and pull it down.
+"""
 
 from __future__ import annotations
 
 import math
 import re
 
+import textstat
+
 APOSTROPHES = "'\u2019"
 _WORD = re.compile(rf"[A-Za-z]+(?:[{APOSTROPHES}][A-Za-z]+)*|\d+(?:[.,]\d+)*")
-_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n\s*\n|\n")
-_VOWEL_GROUPS = re.compile(r"[aeiouy]+")
-
-
-def count_syllables(word: str) -> int:
-    """English syllables by vowel groups, with the usual silent-e corrections."""
-    word = word.lower().strip(APOSTROPHES)
-    if not word.isalpha():
-        return 1
-    if len(word) <= 3:
-        return 1
-    if word.endswith("e") and not word.endswith(("le", "ee", "ye")):
-        word = word[:-1]
-    elif word.endswith(("es", "ed")) and not word.endswith(("ted", "ded", "ses", "zes", "ces")):
-        word = word[:-2]
-    return max(1, len(_VOWEL_GROUPS.findall(word)))
+# (lowest grade of the band, label); a grade belongs to the last band whose floor it reaches.
+READING_LEVELS = (
+    (0.0, "grade 5 and below: very easy"),
+    (6.0, "grade 6-8: easy"),
+    (9.0, "grade 9-10: fairly difficult"),
+    (11.0, "grade 11-12: difficult"),
+    (13.0, "college: very difficult"),
+)
 
 
 def words(text: str) -> list[str]:
@@ -34,12 +33,17 @@ def reading_time_minutes(text: str, words_per_minute: int = 200) -> int:
     return max(1, math.ceil(len(words(text)) / words_per_minute))
 
 
-def flesch_kincaid_grade(text: str) -> float:
-    """0.39 (words/sentences) + 11.8 (syllables/words) - 15.59, rounded to one decimal."""
-    found = words(text)
-    if not found:
+def flesch_kincaid_grade(prose: str) -> float:
+    """0.39 (words/sentences) + 11.8 (syllables/words) - 15.59, rounded to one decimal, >= 0."""
+    if not words(prose):
         return 0.0
-    sentences = [part for part in _SENTENCE_END.split(text) if _WORD.search(part)]
-    syllables = sum(count_syllables(word) for word in found)
-    grade = 0.39 * len(found) / max(1, len(sentences)) + 11.8 * syllables / len(found) - 15.59
-    return round(max(0.0, grade), 1)
+    return round(max(0.0, textstat.flesch_kincaid_grade(prose)), 1)
+
+
+def reading_level(grade: float) -> str:
+    """The band of a Flesch-Kincaid grade, e.g. "grade 6-8: easy"."""
+    label = READING_LEVELS[0][1]
+    for floor, name in READING_LEVELS:
+        if grade >= floor:
+            label = name
+    return label

@@ -24,8 +24,13 @@ HEADER = "X-Request-ID"
 _ENVIRON_KEY = "careleaf.request_id"
 _STARTED_KEY = "careleaf.started"
 _VALID_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
+# Bounded like an address (RFC 5321: 64-character local part, 255-character domain): unbounded,
+# the email pattern backtracks quadratically over a long path such as `/a...a` (0.1 s per 5 kB).
 _SECRETS = [
-    (re.compile(r"[^\s@<>\"'(),;:]+@[^\s@<>\"'(),;:]+\.[A-Za-z]{2,}"), "<email>"),
+    (
+        re.compile(r"[^\s@<>\"'(),;:]{1,64}@[^\s@<>\"'(),;:]{1,255}\.[A-Za-z]{2,}"),
+        "<email>",
+    ),
     (re.compile(r"\bclf_[A-Za-z0-9_-]+"), "clf_<token>"),
     (re.compile(r"(?i)\b(bearer)\s+\S+"), r"\1 <token>"),
     (re.compile(r"(?i)\b(token=)[^\s&]+"), r"\1<token>"),

@@ -12,6 +12,7 @@ import marshmallow as ma
 from flask_smorest.utils import prepare_response
 
 from api.core.errors import PROBLEM_MIMETYPE, handle_http_exception
+from api.core.input_types import bound_instants, json_type_errors
 
 
 class ProblemSchema(ma.Schema):
@@ -81,11 +82,22 @@ class Blueprint(flask_smorest.Blueprint):
 
 
 class Schema(ma.Schema):
-    """Base schema: unknown fields are errors that name the field; so are read-only ones."""
+    """Base schema: unknown fields are errors that name the field; so are read-only ones,
+    values of the wrong JSON type and date-times out of range (api/core/input_types.py)."""
 
     class Meta:
         unknown = ma.RAISE
         ordered = True
+
+    def on_bind_field(self, field_name: str, field_obj: ma.fields.Field) -> None:
+        bound_instants(field_obj)
+
+    @ma.pre_load
+    def _reject_wrong_json_types(self, data: Any, **_kwargs: Any) -> Any:
+        errors = json_type_errors(self, data)
+        if errors:
+            raise ma.ValidationError(errors)
+        return data
 
     @ma.pre_load
     def _normalize_text(self, data: Any, **_kwargs: Any) -> Any:

@@ -7,7 +7,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from api.importer.frontmatter import FrontMatterError
-from api.importer.services import import_articles, load_seed
+from api.importer.seed import load_seed
+from api.importer.services import import_articles
 from api.newsletter.seed import seed_newsletters
 
 SEED_DIRECTORY = Path(__file__).resolve().parents[2] / "seed"
@@ -40,22 +41,25 @@ def import_articles_command(paths: tuple[Path, ...], submit: bool) -> None:
     "--directory", type=click.Path(path_type=Path, file_okay=False), default=SEED_DIRECTORY
 )
 def seed_command(directory: Path) -> None:
-    """Load the demo content of seed/ (idempotent)."""
+    """Create the demo content of seed/ that is missing; never changes existing records."""
     try:
-        results = load_seed(directory)
-        newsletters = seed_newsletters(directory / "newsletters.yaml")
+        report = load_seed(directory)
+        newsletters, old_newsletters = seed_newsletters(directory / "newsletters.yaml")
     except (FrontMatterError, ValueError) as error:
         raise click.ClickException(str(error)) from None
-    failed = [result for result in results if not result.ok]
-    for result in failed:
-        click.echo(f"error {result.path}: {result.error}", err=True)
-    created = sum(result.outcome == "created" for result in results)
-    skipped = [result.slug for result in results if result.outcome == "skipped"]
-    click.echo(f"seeded {created} articles from {directory} into {_store()}")
-    if skipped:
-        click.echo(f"skipped {len(skipped)} existing articles: {', '.join(skipped)}")
-    click.echo(f"seeded {newsletters} newsletters")
-    if failed:
+    report.created += [f"newsletter {slug}" for slug in newsletters]
+    report.skipped += [f"newsletter {slug}" for slug in old_newsletters]
+    for path, error in report.errors:
+        click.echo(f"error {path}: {error}", err=True)
+    for entry in report.created:
+        click.echo(f"created {entry}")
+    for entry in report.skipped:
+        click.echo(f"skipped {entry} (exists; left as it is)")
+    click.echo(
+        f"seed {directory} into {_store()}: {len(report.created)} created, "
+        f"{len(report.skipped)} skipped, {len(report.errors)} failed"
+    )
+    if report.errors:
         raise SystemExit(1)
 
 

@@ -90,7 +90,13 @@ def render_article_body(source: str) -> RenderedBody:
     """Render an article body; internal links become markers and are listed by slug."""
     rendered = render_markdown(source, _PARSER)
     markup, slugs = _mark_internal_links(rendered.html)
-    return RenderedBody(html=markup, text=rendered.text, toc=rendered.toc, link_slugs=tuple(slugs))
+    return RenderedBody(
+        html=markup,
+        text=rendered.text,
+        toc=rendered.toc,
+        prose=rendered.prose,
+        link_slugs=tuple(slugs),
+    )
 
 
 def has_markers(markup: str) -> bool:

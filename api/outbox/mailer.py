@@ -47,8 +47,7 @@ def send_email(payload: Mapping[str, Any], config: Mapping[str, Any]) -> None:
         dev_log.info("MAIL_SERVER is unset; this mail was not sent:\n%s", message.as_string())
         return
     try:
-        with _connect(config) as smtp:
-            smtp.send_message(message)
+        _send(config, message)
     except smtplib.SMTPRecipientsRefused as error:
         codes = [code for code, _ in error.recipients.values()]
         if all(500 <= code < 600 for code in codes):
@@ -58,6 +57,21 @@ def send_email(payload: Mapping[str, Any], config: Mapping[str, Any]) -> None:
         if 500 <= error.smtp_code < 600:
             raise PermanentFailure(f"{type(error).__name__} {error.smtp_code}") from None
         raise
+
+
+def _send(config: Mapping[str, Any], message: EmailMessage) -> None:
+    smtp = _connect(config)
+    try:
+        smtp.send_message(message)
+    except BaseException:
+        # Drop the connection: a polite QUIT to a server that stopped answering would wait
+        # out another MAIL_TIMEOUT (and hold a stopping worker past its deadline).
+        smtp.close()
+        raise
+    try:
+        smtp.quit()
+    except OSError:  # smtplib's errors and socket timeouts alike
+        smtp.close()  # the mail was accepted; a failed goodbye does not undo that
 
 
 def _connect(config: Mapping[str, Any]) -> smtplib.SMTP:

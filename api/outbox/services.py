@@ -4,7 +4,8 @@ Claiming is safe with several workers: on PostgreSQL the due rows are locked wit
 `FOR UPDATE SKIP LOCKED` (workers never wait on each other); on every store the claim itself is
 a conditional UPDATE that only succeeds for rows still due, which is what protects SQLite.
 A claim is a lease: a worker that dies mid-delivery leaves the row to be claimed again once
-`claimed_until` passes (at-least-once delivery for crashes, never two concurrent sends).
+`claimed_until` passes (at-least-once delivery for crashes, never two concurrent sends); a
+worker told to stop hands back the messages it has not started at once (`release`).
 """
 
 from __future__ import annotations
@@ -126,6 +127,31 @@ def _finish(message: ClaimedMessage, worker: str, **values: Any) -> None:
             .values(claimed_by=None, claimed_until=None, updated_at=clock.now(), **values)
             .execution_options(synchronize_session=False)
         )
+
+
+def release(messages: list[ClaimedMessage], worker: str) -> int:
+    """Hand claimed messages back unsent (a stopping worker): due again at once, the attempt
+    taken back since none was made. Returns how many were still this worker's to release."""
+    if not messages:
+        return 0
+    with db.transaction() as session:
+        result = session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id.in_([message.id for message in messages]),
+                OutboxMessage.claimed_by == worker,
+                OutboxMessage.status == OutboxStatus.SENDING,
+            )
+            .values(
+                status=OutboxStatus.PENDING,
+                claimed_by=None,
+                claimed_until=None,
+                attempts=OutboxMessage.attempts - 1,
+                updated_at=clock.now(),
+            )
+            .execution_options(synchronize_session=False)
+        )
+    return result.rowcount or 0
 
 
 def record_sent(message: ClaimedMessage, worker: str) -> None:

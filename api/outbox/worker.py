@@ -23,6 +23,9 @@ Handler = Callable[[Mapping[str, Any], Mapping[str, Any]], None]
 HANDLERS: dict[str, Handler] = {"email": send_email}
 # reference prefix -> hook(reference), run in a transaction when a message is refused for good.
 REFUSAL_HOOKS: dict[str, Callable[[str], None]] = {}
+# True while a handler has a message in hand: only then may a stop deadline interrupt it
+# (interrupting the bookkeeping around it would leave rows claimed until the lease ends).
+handing_over = False
 
 
 def register_handler(kind: str, handler: Handler) -> None:
@@ -49,11 +52,16 @@ def worker_name() -> str:
 
 def deliver(message: services.ClaimedMessage, worker: str) -> bool:
     """Deliver one claimed message and record the outcome; True when it was delivered."""
+    global handing_over
     handler = HANDLERS.get(message.kind)
     try:
         if handler is None:
             raise PermanentFailure(f"no handler for messages of kind {message.kind!r}")
-        handler(message.payload, current_app.config)
+        handing_over = True
+        try:
+            handler(message.payload, current_app.config)
+        finally:
+            handing_over = False
     except Exception as error:
         permanent = isinstance(error, PermanentFailure)
         retry_at = services.record_failure(
@@ -76,10 +84,18 @@ def deliver(message: services.ClaimedMessage, worker: str) -> bool:
     return True
 
 
-def process_due(worker: str, batch_size: int) -> int:
-    """Claim one batch and deliver it; returns how many messages were claimed."""
+def process_due(worker: str, batch_size: int, stop: threading.Event | None = None) -> int:
+    """Claim one batch and deliver it; returns how many messages were claimed.
+
+    Once `stop` is set, the message in hand is finished and the rest of the batch is released
+    at once, so another worker can send it now rather than after the lease runs out.
+    """
     claimed = services.claim_due(worker, batch_size)
-    for message in claimed:
+    for position, message in enumerate(claimed):
+        if stop is not None and stop.is_set():
+            released = services.release(claimed[position:], worker)
+            log.info("outbox worker stopping: %s unsent messages released", released)
+            break
         deliver(message, worker)
     return len(claimed)
 
@@ -91,7 +107,7 @@ def run(*, once: bool, stop: threading.Event | None = None, worker: str | None =
     stop = stop or threading.Event()
     total = 0
     while not stop.is_set():
-        claimed = process_due(worker, config["OUTBOX_BATCH_SIZE"])
+        claimed = process_due(worker, config["OUTBOX_BATCH_SIZE"], stop)
         total += claimed
         if claimed:
             continue

@@ -21,8 +21,8 @@ from api.topics.models import Topic
 from api.users.models import User
 
 CONTEXT = "https://schema.org"
-# Topic code systems, as schema.org MedicalCode.codingSystem names them.
-CODING_SYSTEMS = {"icd10": "ICD-10", "snomed": "SNOMED-CT", "mesh": "MeSH"}
+# Topic code systems by their exact names (the `codes` keys are short API names for them).
+CODING_SYSTEMS = {"icd10": "ICD-10-CM", "snomed": "SNOMED CT", "mesh": "MeSH"}
 _SCRIPT_ESCAPES = {
     "<": "\\u003c",
     ">": "\\u003e",

@@ -33,10 +33,10 @@ class TopicCodesSchema(Schema):
         validate=[
             ma.validate.Length(max=8),
             ma.validate.Regexp(
-                r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$", error="Not an ICD-10 code."
+                r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$", error="Not an ICD-10-CM code."
             ),
         ],
-        metadata={"description": "ICD-10 (or ICD-10-CM) code, e.g. M54.5"},
+        metadata={"description": "ICD-10-CM code (current fiscal year), e.g. M54.50"},
     )
     snomed = ma.fields.String(
         validate=[

@@ -22,8 +22,14 @@ AUTHOR, TOPIC = "hostile-author", "hostile-topic"
 
 def publish(admin: Staff, reviewer: Staff, slug: str) -> None:
     url = f"/api/v1/articles/{slug}/transitions"
-    for staff, action in ((admin, "submit"), (reviewer, "approve"), (admin, "publish")):
-        response = staff.post(url, {"action": action})
+    # Attack strings have no meaningful reading grade: the reviewer accepts whatever it is.
+    steps = (
+        (admin, {"action": "submit"}),
+        (reviewer, {"action": "approve", "accept_reading_grade": True}),
+        (admin, {"action": "publish"}),
+    )
+    for staff, body in steps:
+        response = staff.post(url, body)
         assert response.status_code == 200, response.get_json()
 
 

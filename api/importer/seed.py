@@ -1,0 +1,168 @@
+"""The demo content of `seed/`: creates what is missing and never changes an existing record.
+
+`make run` seeds on every start, so anything staff changed (an edited or unpublished article,
+a renamed topic, a removed see-also link) must survive it. A record whose slug exists, or is
+an old slug of an article, is skipped and reported as skipped; nothing existing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import marshmallow as ma
+import yaml
+from sqlalchemy import select
+
+from api.articles import staff
+from api.articles.models import Article, ArticleStatus
+from api.authors.models import Author
+from api.authors.schemas import AuthorSchema
+from api.authors.services import save_author
+from api.core.errors import Problem
+from api.extensions import db
+from api.importer.articles import import_fields
+from api.importer.demo import publish_through_review
+from api.importer.frontmatter import FrontMatterError, parse_article
+from api.importer.services import problem_text
+from api.topics.models import Topic
+from api.topics.schemas import TopicSchema
+from api.topics.services import save_topic
+
+# Keys of seed/topics.yaml loaded after the articles (pillars name articles), or structural.
+TOPIC_GRAPH_KEYS = ("children", "related", "pillar")
+# A line of an article file replaced by a shared file of seed/shared/, e.g. `{{red-flags}}`.
+SHARED_DIRECTORY = "shared"
+
+
+@dataclass
+class SeedReport:
+    """What one run created and skipped ("article back-pain-guide"), and files that failed."""
+
+    created: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    errors: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def _load_yaml_list(path: Path) -> list[dict[str, Any]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    if not isinstance(data, list):
+        raise FrontMatterError(f"{path.name}: expected a YAML list")
+    return data
+
+
+def _flatten_topics(
+    nodes: list[dict[str, Any]], parent: str | None = None
+) -> Iterator[dict[str, Any]]:
+    for position, node in enumerate(nodes):
+        children = node.get("children") or []
+        yield {**node, "parent": parent, "position": position}
+        yield from _flatten_topics(children, node["slug"])
+
+
+def seed_topics(path: Path, report: SeedReport) -> set[str]:
+    """Create the missing topics; returns their slugs (only those get pillars and links)."""
+    schema, created = TopicSchema(), set()
+    existing = set(db.session.scalars(select(Topic.slug)))
+    for node in _flatten_topics(_load_yaml_list(path)):
+        data = schema.load({k: v for k, v in node.items() if k not in TOPIC_GRAPH_KEYS})
+        if data["slug"] in existing:
+            report.skipped.append(f"topic {data['slug']}")
+            continue
+        save_topic(None, data)
+        created.add(data["slug"])
+        report.created.append(f"topic {data['slug']}")
+    return created
+
+
+def seed_authors(path: Path, report: SeedReport) -> None:
+    schema = AuthorSchema()
+    existing = set(db.session.scalars(select(Author.slug)))
+    for entry in _load_yaml_list(path):
+        entry = {("bio_markdown" if k == "bio" else k): v for k, v in entry.items()}
+        data = schema.load(entry)
+        if data["slug"] in existing:
+            report.skipped.append(f"author {data['slug']}")
+            continue
+        save_author(None, data)
+        report.created.append(f"author {data['slug']}")
+
+
+def with_shared_text(text: str, directory: Path) -> str:
+    """Replace each line `{{name}}` by seed/shared/<name>.md, so shared wording is identical."""
+    lines = []
+    for line in text.splitlines(keepends=True):
+        name = line.strip()
+        if name.startswith("{{") and name.endswith("}}"):
+            shared = directory / SHARED_DIRECTORY / f"{name[2:-2].strip()}.md"
+            line = shared.read_text(encoding="utf-8").rstrip("\n") + "\n"
+        lines.append(line)
+    return "".join(lines)
+
+
+def _article_exists(slug: str) -> bool:
+    found = db.session.scalar(select(Article.id).where(Article.slug == slug))
+    return found is not None or staff.redirect_owner(slug) is not None
+
+
+def seed_article(path: Path, directory: Path, report: SeedReport) -> None:
+    """Create the article of one file unless its slug exists (or once existed)."""
+    fields = parse_article(with_shared_text(path.read_text(encoding="utf-8"), directory))
+    if _article_exists(fields["slug"]):
+        report.skipped.append(f"article {fields['slug']}")
+        return
+    # One road to publication: a draft with revision 1, then (if the file says published)
+    # submit, approval by the demo reviewer and publish, each audited like an API request.
+    requested = fields.pop("status")
+    article = import_fields(fields, source=path.name).article
+    if requested is ArticleStatus.PUBLISHED:
+        publish_through_review(article, fields.get("published_at"))
+    report.created.append(f"article {fields['slug']}")
+
+
+def seed_articles(directory: Path, report: SeedReport) -> None:
+    """Each file in its own transaction: a bad file writes nothing, good files still load."""
+    for path in sorted((directory / "articles").glob("*.md")):
+        try:
+            with db.transaction():
+                seed_article(path, directory, report)
+        except (OSError, UnicodeDecodeError, FrontMatterError) as error:
+            report.errors.append((path, str(error)))
+        except Problem as problem:
+            report.errors.append((path, problem_text(problem)))
+
+
+def seed_topic_graph(path: Path, created: set[str]) -> None:
+    """Pillars and see-also links of the topics this run created; others keep what staff set."""
+    from api.taxonomy.services import add_see_also
+
+    topics = {topic.slug: topic for topic in db.session.scalars(select(Topic))}
+    for node in _flatten_topics(_load_yaml_list(path)):
+        topic = topics[node["slug"]]
+        if "pillar" in node and node["slug"] in created:
+            save_topic(topic, {"pillar": node["pillar"]})
+        for other in node.get("related") or []:
+            if other not in topics:
+                raise FrontMatterError(f"{path.name}: {node['slug']} is related to unknown {other}")
+            if node["slug"] in created or other in created:
+                add_see_also(topic.id, topics[other].id)
+
+
+def load_seed(directory: Path) -> SeedReport:
+    """Load the topics, authors and articles of `directory` that the store does not have."""
+    report = SeedReport()
+    try:
+        with db.transaction():
+            created_topics = seed_topics(directory / "topics.yaml", report)
+            seed_authors(directory / "authors.yaml", report)
+    except ma.ValidationError as error:
+        raise FrontMatterError(f"seed data is invalid: {error.messages}") from None
+    seed_articles(directory, report)
+    try:
+        with db.transaction():
+            seed_topic_graph(directory / "topics.yaml", created_topics)
+    except Problem as problem:
+        raise FrontMatterError(f"topics.yaml: {problem_text(problem)}") from None
+    return report

@@ -1,0 +1,152 @@
+"""The real worker command (`flask --app wsgi outbox run`) stops promptly on SIGTERM: it finishes
+the message in hand, hands the rest of its batch back at once, and exits within MAIL_TIMEOUT + 1 s.
+The SMTP server takes 1 s per message, so a batch of five is still mostly unsent when asked."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from alembic import command
+from sqlalchemy import select
+
+from api.extensions import db
+from api.outbox import services
+from api.outbox.models import OutboxMessage, OutboxStatus
+from tests.conftest import alembic_config
+from tests.support.newsletter import RecordingHandler, free_port
+from tests.test_outbox import _enqueue
+
+ROOT = Path(__file__).resolve().parents[1]
+MAIL_TIMEOUT = 3
+pytestmark = pytest.mark.slow
+
+
+class SlowHandler(RecordingHandler):
+    """1 s per message; `started` counts the messages whose DATA has begun."""
+
+    def __init__(self, delay: float) -> None:
+        super().__init__()
+        self.delay = delay
+        self.started = 0
+        self.first_started = threading.Event()
+        self.second_started = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        self.started += 1
+        self.first_started.set()
+        if self.started == 2:
+            self.second_started.set()
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.fixture
+def slow_smtp(request: pytest.FixtureRequest) -> Iterator[tuple[SlowHandler, int]]:
+    handler = SlowHandler(delay=getattr(request, "param", 1.0))
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield handler, port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def store(database_url, make_app, tmp_path):
+    """(app, URL) of the store the worker and the test share: the test store on PostgreSQL; on
+    SQLite a file of this test's own, so that no connection another test left open in this
+    process has the file that a second process writes to."""
+    if not database_url.startswith("sqlite"):
+        return make_app(), database_url
+    url = f"sqlite:///{tmp_path / 'outbox.db'}"
+    command.upgrade(alembic_config(url), "head")
+    return make_app(DATABASE_URL=url), url
+
+
+def _worker(database_url: str, smtp_port: int) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "outbox-shutdown-tests",
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(smtp_port),
+        "MAIL_TIMEOUT": str(MAIL_TIMEOUT),
+        "OUTBOX_LEASE_SECONDS": "300",  # far longer than the test: only a release frees rows
+        "LOG_LEVEL": "WARNING",
+    }
+    command = [str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "outbox", "run"]
+    return subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+
+
+def test_sigterm_finishes_the_message_in_hand_and_releases_the_rest_at_once(store, slow_smtp):
+    (app, database_url), (handler, port) = store, slow_smtp
+    _enqueue(app, count=5)
+    process = _worker(database_url, port)
+    try:
+        assert handler.second_started.wait(timeout=60), process.communicate(timeout=5)[0]
+        process.send_signal(signal.SIGTERM)
+        asked = time.monotonic()
+        output, _ = process.communicate(timeout=30)
+        took = time.monotonic() - asked
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, output
+    assert took < MAIL_TIMEOUT + 1, output
+    # The message in hand was finished, not abandoned: two mails arrived, two rows are sent.
+    assert len(handler.messages) == 2
+    with app.app_context():
+        db.session.rollback()  # read what the worker wrote, not an older snapshot
+        rows = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+        assert sorted(row.status.value for row in rows) == ["pending"] * 3 + ["sent"] * 2
+        unsent = [row for row in rows if row.status is OutboxStatus.PENDING]
+        assert {row.claimed_by for row in unsent} == {None}
+        assert {row.attempts for row in unsent} == {0}  # no attempt was made on them
+        unsent_ids = [row.id for row in unsent]
+        db.session.rollback()
+        # Claimable by another worker right now, not after the 300 s lease.
+        claimed = services.claim_due("another-worker", 20)
+    assert [message.id for message in claimed] == unsent_ids
+
+
+@pytest.mark.parametrize("slow_smtp", [60.0], indirect=True)  # a server that hangs on DATA
+def test_a_hung_send_does_not_hold_the_exit_past_the_mail_timeout(store, slow_smtp):
+    (app, database_url), (handler, port) = store, slow_smtp
+    _enqueue(app, count=3)
+    process = _worker(database_url, port)
+    try:
+        assert handler.first_started.wait(timeout=60), process.communicate(timeout=5)[0]
+        process.send_signal(signal.SIGTERM)
+        asked = time.monotonic()
+        output, _ = process.communicate(timeout=30)
+        took = time.monotonic() - asked
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, output
+    assert took < MAIL_TIMEOUT + 1, output
+    with app.app_context():
+        db.session.rollback()  # read what the worker wrote, not an older snapshot
+        rows = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+        states = sorted(
+            (row.attempts, row.status.value, row.claimed_by, bool(row.last_error)) for row in rows
+        )
+    # The message in hand counts as a failed attempt, retried later (it may have arrived: delivery
+    # is at least once); the two never started are free again, their attempts intact.
+    assert states == [
+        (0, "pending", None, False),
+        (0, "pending", None, False),
+        (1, "pending", None, True),
+    ], (states, output)
