@@ -110,6 +110,7 @@ def _register_blueprints(api: Any) -> None:
     from api.newsletter.routes import blp as newsletter
     from api.outbox.routes import blp as outbox
     from api.related.routes import blp as related
+    from api.review.record_routes import blp as reviews
     from api.review.routes import blp as review_queue
     from api.revisions.routes import blp as revisions
     from api.search.routes import blp as search
@@ -132,6 +133,7 @@ def _register_blueprints(api: Any) -> None:
         outbox,
         revisions,
         review_queue,
+        reviews,
         users,
         tokens,
         audit,

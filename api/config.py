@@ -18,6 +18,14 @@ def _int(name: str, default: int) -> int:
     return default if value in (None, "") else int(value)
 
 
+def _choice(name: str, choices: tuple[str, ...]) -> str:
+    """One of `choices` (the first is the default); anything else stops the start-up."""
+    value = (os.environ.get(name) or choices[0]).strip().lower()
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
 def _float(name: str, default: float) -> float:
     value = os.environ.get(name)
     return default if value in (None, "") else float(value)
@@ -40,6 +48,14 @@ def from_environment() -> dict[str, Any]:
         ),
         "READING_WORDS_PER_MINUTE": _int("READING_WORDS_PER_MINUTE", 200),
         "REVIEW_INTERVAL_DAYS": _int("REVIEW_INTERVAL_DAYS", 365),
+        # Public review.status is "due_soon" this many days before next_review_due.
+        "REVIEW_DUE_SOON_DAYS": _int("REVIEW_DUE_SOON_DAYS", 30),
+        # Separation of duties: whoever made a revision may not approve it, unless this is on.
+        "REVIEW_ALLOW_SELF_APPROVAL": _bool("REVIEW_ALLOW_SELF_APPROVAL", False),
+        # flag: an overdue article stays public, review.status "overdue"; withdraw: it leaves
+        # public view REVIEW_GRACE_DAYS after its due date (`flask review withdraw-overdue`).
+        "REVIEW_OVERDUE_ACTION": _choice("REVIEW_OVERDUE_ACTION", ("flag", "withdraw")),
+        "REVIEW_GRACE_DAYS": _int("REVIEW_GRACE_DAYS", 14),
         # Above this Flesch-Kincaid grade, submit warns and approve needs accept_reading_grade.
         "CLINIC_MAX_READING_GRADE": _float("CLINIC_MAX_READING_GRADE", 8.0),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),

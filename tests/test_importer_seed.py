@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from api.articles.models import Article, ArticleStatus
@@ -19,24 +20,102 @@ def count_articles(db_session) -> int:
     return db_session.scalar(select(func.count(Article.id)))
 
 
-def test_import_creates_then_updates_by_slug(runner, make, tmp_path, client, db_session):
+SLUG = "omega-3-and-your-back"
+STAFF_URL = f"/api/v1/articles/{SLUG}"
+
+
+def trail(db_session) -> tuple[int, int, int]:
+    """Revisions, audit entries and change events stored: what an import may write."""
+    counts = tuple(
+        db_session.scalar(select(func.count()).select_from(model))
+        for model in (ArticleRevision, AuditEntry, ChangeEvent)
+    )
+    db_session.rollback()
+    return counts  # type: ignore[return-value]
+
+
+@pytest.fixture
+def library(make):
     make.author(slug="jane-doe")
     make.topic(slug="nutrition", name="Nutrition")
+
+
+def test_an_import_makes_a_draft_and_revisions_never_a_public_article(
+    runner, library, tmp_path, client, admin, db_session
+):
+    revisions, entries, events = trail(db_session)  # the library's author and topic
     path = write(tmp_path, "omega.md", GOOD)
     result = runner.invoke(args=["import-articles", str(path)])
-    assert result.exit_code == 0, result.output
-    body = client.get("/api/v1/articles/omega-3-and-your-back").get_json()
-    assert body["toc"][0]["anchor"] == "sources-of-omega-3"
-    assert body["topics"] == [{"slug": "nutrition", "name": "Nutrition", "primary": True}]
+    assert result.exit_code == 0 and "(created)" in result.output, result.output
+    assert client.get(STAFF_URL).status_code == 404
+    staff = admin.get(STAFF_URL).get_json()
+    assert staff["status"] == "draft" and staff["current_revision"] == 1
+    assert staff["toc"][0]["anchor"] == "sources-of-omega-3"
+    assert trail(db_session) == (revisions + 1, entries + 1, events)
+
+    # The same file again writes nothing: no revision, no audit entry, no change event.
+    again = runner.invoke(args=["import-articles", str(path)])
+    assert again.exit_code == 0 and "(unchanged)" in again.output
+    assert trail(db_session) == (revisions + 1, entries + 1, events)
+    assert admin.get(STAFF_URL).get_json()["version"] == staff["version"]
 
     write(tmp_path, "omega.md", GOOD.replace("What fish oil", "What omega-3"))
-    assert runner.invoke(args=["import-articles", str(path)]).exit_code == 0
-    assert (
-        client.get("/api/v1/articles/omega-3-and-your-back")
-        .get_json()["summary"]
-        .startswith("What omega-3")
-    )
+    assert "(revised)" in runner.invoke(args=["import-articles", str(path)]).output
+    revisions = admin.get(f"{STAFF_URL}/revisions").get_json()
+    assert [r["number"] for r in revisions] == [2, 1]
+    assert revisions[0]["comment"] == "Imported from omega.md."
+    entries = admin.get("/api/v1/audit?object_type=article").get_json()
+    assert [e["action"] for e in entries] == ["article.import", "article.import"]
+    assert entries[0]["actor"] is None and entries[0]["changes"]["revision"] == 2
+    assert entries[0]["changes"]["summary"]["to"].startswith("What omega-3")
     assert count_articles(db_session) == 1
+
+
+def test_status_published_in_a_file_publishes_nothing(runner, library, tmp_path, db_session):
+    counts = trail(db_session)
+    path = write(tmp_path, "omega.md", GOOD.replace("language: en", "status: published"))
+    result = runner.invoke(args=["import-articles", str(path)])
+    assert result.exit_code == 1
+    assert "status: published is not imported" in result.output
+    assert "publishing goes through review" in result.output
+    assert count_articles(db_session) == 0 and trail(db_session) == counts
+
+
+def test_an_import_never_changes_a_published_article(
+    runner, library, tmp_path, client, make_staff, db_session
+):
+    """The broken path of issue 14: import, publish, edit the body, import again."""
+    path = write(tmp_path, "omega.md", GOOD)
+    submitted = runner.invoke(args=["import-articles", "--submit", str(path)])
+    assert "(created, submitted)" in submitted.output, submitted.output
+    reviewer = make_staff("reviewer", credentials="MD")
+    editor = make_staff("editor")
+    approved = reviewer.post(
+        f"{STAFF_URL}/transitions", {"action": "approve", "accept_reading_grade": True}
+    )
+    # An imported article has revision 1 to approve (not 0 with an empty history).
+    assert approved.status_code == 200, approved.get_json()
+    assert approved.get_json()["approved_revision"] == 1
+    assert [r["number"] for r in reviewer.get(f"{STAFF_URL}/revisions").get_json()] == [1]
+    assert editor.post(f"{STAFF_URL}/transitions", {"action": "publish"}).status_code == 200
+    before, counts = client.get(STAFF_URL).get_json(), trail(db_session)
+
+    write(tmp_path, "omega.md", GOOD.replace("Intro.", "Take 800 mg ibuprofen."))
+    result = runner.invoke(args=["import-articles", str(path)])
+    assert result.exit_code == 1
+    assert f"'{SLUG}' is published: an import never changes public content" in result.output
+    assert client.get(STAFF_URL).get_json() == before
+    assert trail(db_session) == counts
+
+
+def test_submit_is_audited_as_the_command_lines(runner, library, tmp_path, admin):
+    path = write(tmp_path, "omega.md", GOOD)
+    assert runner.invoke(args=["import-articles", "--submit", str(path)]).exit_code == 0
+    assert admin.get(STAFF_URL).get_json()["status"] == "in_review"
+    [submit, created] = admin.get("/api/v1/audit?object_type=article").get_json()
+    assert created["action"] == "article.import"
+    assert submit["action"] == "article.submit" and submit["actor"] is None
+    assert submit["changes"]["via"] == "import-articles --submit omega.md"
 
 
 def test_bad_files_are_reported_by_name_and_reason_and_write_nothing(
@@ -91,6 +170,10 @@ def test_seeding_an_empty_store_creates_everything(runner, client, db_session):
     articles = client.get("/api/v1/articles?page_size=100").get_json()
     assert len(articles) >= 8
     assert client.get("/api/v1/articles/back-pain-guide").status_code == 200
+    # Every demo article went through review: a reviewer with credentials signed it.
+    for listed in articles:
+        review = client.get(f"/api/v1/articles/{listed['slug']}").get_json()["review"]
+        assert review["reviewed_by"]["credentials"] == "MD, Board-certified physiatrist"
     statuses = db_session.scalars(select(Article.status)).all()
     assert ArticleStatus.DRAFT in statuses
     authors = client.get("/api/v1/authors").get_json()
@@ -131,7 +214,8 @@ def test_seeding_twice_writes_nothing_the_second_time(runner, client, db_session
 def test_seeding_again_keeps_staff_edits_and_unpublishing(runner, client, editor, db_session):
     assert runner.invoke(args=["seed"]).exit_code == 0
     guide = "/api/v1/articles/back-pain-guide"
-    edited = editor.edit(guide, {"meta_description": "Our own words, set by the clinic."})
+    # canonical_url: editorial metadata, editable while published (patient-facing text is not)
+    edited = editor.edit(guide, {"canonical_url": "https://clinic.example/our-guide"})
     assert edited.status_code == 200, edited.get_json()
     gut = "/api/v1/articles/gut-health-and-back-pain"
     unpublished = editor.post(f"{gut}/transitions", {"action": "unpublish"})
@@ -147,7 +231,7 @@ def test_seeding_again_keeps_staff_edits_and_unpublishing(runner, client, editor
 
     assert again.exit_code == 0, again.output
     assert "skipped article gut-health-and-back-pain" in again.output
-    assert client.get(guide).get_json()["meta_description"] == "Our own words, set by the clinic."
+    assert client.get(guide).get_json()["canonical_url"] == "https://clinic.example/our-guide"
     assert client.get(gut).status_code == 404
     assert editor.get(gut).get_json()["status"] == "draft"
     assert client.get("/api/v1/topics/sleep-health").get_json()["name"] == "Sleep, our way"

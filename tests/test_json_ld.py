@@ -60,8 +60,14 @@ def test_a_public_article_is_a_medical_web_page(client, published):
         "honorificSuffix": "PT",
         "jobTitle": "Physiotherapist",
     }
-    assert ld["reviewedBy"] == {"@type": "Person", "name": "Dr Rivera", "honorificSuffix": "MD"}
-    assert ld["lastReviewed"] == ld["datePublished"] == "2026-01-15T09:00:00Z"
+    assert ld["reviewedBy"] == {
+        "@type": "Person",
+        "name": "Dr Rivera",
+        "jobTitle": "MD",
+        "hasCredential": {"@type": "EducationalOccupationalCredential", "name": "MD"},
+    }
+    assert ld["lastReviewed"] == "2026-01-15"  # a schema.org Date
+    assert ld["datePublished"] == "2026-01-15T09:00:00Z"
     assert ld["dateModified"].startswith("2026-01-15T09:00:00")
     assert ld["audience"] == {"@type": "MedicalAudience", "audienceType": "Patient"}
     assert ld["isPartOf"] == {"@type": "WebPage", "url": "https://clinic.example/learn/guide"}

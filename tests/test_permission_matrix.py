@@ -161,7 +161,13 @@ def test_permission_matrix(client, make_staff, admin, world, name, role):
     case = CASES[name]
     url = _fill(case.url, world)
     if_match = admin.etag(_fill(case.etag_of, world)) if case.etag_of else None
-    caller = world["writer"] if role == "writer" else make_staff(role) if role else None
+    caller = (
+        world["writer"]
+        if role == "writer"
+        else make_staff(role, credentials="MD")
+        if role
+        else None
+    )
     kwargs: dict[str, Any] = {"json": _fill(case.body, world)} if case.body is not None else {}
     if caller is None:
         headers = {"If-Match": if_match} if if_match else {}

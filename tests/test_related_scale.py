@@ -40,8 +40,9 @@ def topics(make):
 
 
 def test_topic_rows_follow_every_change_of_publication(
-    make, topics, db_session, client, admin, frozen_clock
+    make, topics, db_session, client, make_staff, frozen_clock
 ):
+    admin = make_staff("admin", credentials="MD")  # approving needs credentials
     when = days_ago(2)
     make.article(slug="doc", topics=["sleep"], status=ArticleStatus.DRAFT, published_at=when)
     assert topic_rows(db_session, "doc") == {topics["sleep"]: None}

@@ -54,7 +54,9 @@ def test_the_article_read_is_documented_as_public_or_staff_shape(client, article
 
 def test_the_staff_read_matches_the_staff_write_answers(client, article, editor):
     read = editor.get(article)
-    written = editor.patch(article, {"meta_description": "Shorter."}, if_match=read.headers["ETag"])
+    written = editor.patch(
+        article, {"canonical_url": "https://clinic.example/c"}, if_match=read.headers["ETag"]
+    )
     assert written.status_code == 200, written.get_json()
     after = editor.get(article).get_json()
     assert after == written.get_json()

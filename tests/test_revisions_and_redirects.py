@@ -26,7 +26,7 @@ def test_every_content_change_is_a_revision_with_who_when_why(doc, make_staff, f
     writer.edit(URL, {"title": "Two", "comment": "Clearer title"})
     frozen_clock.advance(minutes=5)
     doc.edit(URL, {"body_markdown": "Line a\nLine B\nLine c\n", "topics": ["back-pain"]})
-    doc.edit(URL, {"meta_description": "Metadata is not a revision"})
+    doc.edit(URL, {"canonical_url": "https://clinic.example/metadata-is-not-a-revision"})
     history = doc.get(f"{URL}/revisions").get_json()
     assert [(r["number"], r["comment"], r["created_by"]["name"]) for r in history] == [
         (3, "", doc.user.name),

@@ -89,8 +89,9 @@ def test_signup_rate_limit_is_shared_by_two_processes(two_processes, newsletter)
 
 
 def test_neither_process_serves_stale_content_after_a_publish_on_the_other(
-    two_processes, make, admin
+    two_processes, make, make_staff
 ):
+    admin = make_staff("admin", credentials="MD")  # approving needs credentials
     writer_side, reader_side = two_processes
     make.topic(slug="spine", name="Spine")
     make.article(slug="steady", topics=["spine"])

@@ -12,7 +12,7 @@ ACTIONS = ["submit", "approve", "reject", "publish", "unpublish", "archive"]
 
 
 @pytest.fixture
-def actors(make, make_staff, admin):
+def actors(make, make_staff):
     make.author(slug="jane-doe")
     writer = make_staff("writer")
     assert writer.post("/api/v1/articles", new_article(slug="doc")).status_code == 201
@@ -20,7 +20,8 @@ def actors(make, make_staff, admin):
         "writer": writer,
         "reviewer": make_staff("reviewer", credentials="MD"),
         "editor": make_staff("editor"),
-        "admin": admin,
+        # Approving needs credentials, admins included.
+        "admin": make_staff("admin", credentials="MD"),
     }
 
 
@@ -115,7 +116,26 @@ def test_publishing_needs_an_approval_given_after_the_last_content_change(actors
 def test_metadata_changes_keep_the_approval(actors):
     bring_to("approved", actors)
     editor = actors["editor"]
-    assert editor.edit(URL, {"meta_description": "For search engines."}).status_code == 200
+    assert editor.edit(URL, {"canonical_url": "https://clinic.example/x"}).status_code == 200
+    assert act(editor, "publish").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"meta_description": "For search engines."},
+        {"feature_image_url": "https://media.clinic.example/other.jpg"},
+        {"feature_image_alt": "Another picture"},
+    ],
+)
+def test_what_patients_see_needs_a_new_approval(actors, change):
+    """Meta description and feature image are reviewed content: a change is a revision."""
+    bring_to("approved", actors)
+    editor = actors["editor"]
+    edited = editor.edit(URL, change).get_json()
+    assert edited["current_revision"] == 2 and edited["approved_revision"] == 1
+    problem(act(editor, "publish"), 409)
+    assert act(actors["reviewer"], "approve").status_code == 200
     assert act(editor, "publish").status_code == 200
 
 
@@ -128,7 +148,14 @@ def test_published_content_is_frozen_but_metadata_is_not(actors, client):
     assert body["allowed_actions"] == ["approve", "unpublish", "archive"]
     assert editor.etag(URL) == etag  # nothing changed
     assert client.get(URL).get_json()["title"] != "Live edit"
-    response = editor.patch(URL, {"feature_image_alt": "A spine"}, if_match=etag)
+    patient_facing = {
+        "meta_description": "New words",
+        "feature_image_url": "https://media.clinic.example/new.jpg",
+        "feature_image_alt": "A spine",
+    }
+    body = problem(editor.patch(URL, patient_facing, if_match=etag), 409)
+    assert set(body["errors"]) == set(patient_facing)
+    response = editor.patch(URL, {"canonical_url": "https://clinic.example/c"}, if_match=etag)
     assert response.status_code == 200
     assert act(editor, "unpublish").get_json()["status"] == "draft"
     assert editor.edit(URL, {"title": "Edited while a draft"}).status_code == 200

@@ -10,6 +10,7 @@ from api.authors.schemas import AuthorSummarySchema
 from api.core.field_selection import CommaSeparatedList, fields_argument
 from api.core.smorest import Schema
 from api.core.validation import SLUG, HttpUrl
+from api.review.records import public_review
 from api.structured_data.jsonld import medical_web_page, script_safe
 
 
@@ -75,6 +76,29 @@ class ReviewerSchema(Schema):
     credentials = ma.fields.String(dump_only=True, allow_none=True)
 
 
+class PublicReviewSchema(Schema):
+    """The article's medical review as patients see it."""
+
+    reviewed_by = ma.fields.Nested(ReviewerSchema, dump_only=True)
+    reviewed_at = ma.fields.AwareDateTime(dump_only=True)
+    next_review_due = ma.fields.Date(dump_only=True)
+    status = ma.fields.String(
+        dump_only=True,
+        validate=ma.validate.OneOf(["current", "due_soon", "overdue"]),
+        metadata={
+            "description": "overdue once next_review_due has passed; due_soon within "
+            "REVIEW_DUE_SOON_DAYS of it"
+        },
+    )
+
+
+class ReviewField(ma.fields.Nested):
+    """`review`, computed from the article row and its joined reviewer (no extra query)."""
+
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> Any:
+        return public_review(obj)
+
+
 class ArticleSchema(ArticleSummarySchema):
     """A whole article."""
 
@@ -85,6 +109,12 @@ class ArticleSchema(ArticleSummarySchema):
     last_reviewed_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
     next_review_due = ma.fields.Date(dump_only=True, allow_none=True)
     reviewed_by = ma.fields.Nested(ReviewerSchema, dump_only=True, allow_none=True)
+    review = ReviewField(
+        PublicReviewSchema,
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "Who reviewed the article and when; null before any review"},
+    )
     created_at = ma.fields.AwareDateTime(dump_only=True)
     json_ld = ma.fields.Method(
         "_json_ld",

@@ -8,11 +8,8 @@ approve a published article again: the periodic medical re-review that moves nex
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
-
-from flask import current_app
 
 from api.articles import reading_limit, staff
 from api.articles.models import Article, ArticleStatus
@@ -21,6 +18,12 @@ from api.audit.services import record
 from api.core import clock
 from api.core.errors import Problem
 from api.core.writes import flush_versioned
+from api.review.records import (
+    check_may_sign,
+    content_sha256,
+    record_review,
+    reviewed_content,
+)
 from api.users.models import User
 
 DRAFT, IN_REVIEW = ArticleStatus.DRAFT, ArticleStatus.IN_REVIEW
@@ -61,14 +64,13 @@ def actions_now(user: User, article: Article) -> dict[str, list[str]]:
 
 
 # Published medical content changes only through a new review: unpublish, edit, resubmit.
-# Metadata is not reviewed content, so editors may change it any time (slugs, scheduling).
+# Editorial metadata patients do not read is not reviewed, so editors may change it any time
+# (slugs, scheduling, the canonical link); everything patients see is content
+# (`api.revisions.services.CONTENT_FIELDS`: meta description and feature image included).
 # A tuple, not a set: `actions.state_of` lists the fields in this order (audit diffs).
 METADATA_FIELDS = (
     "slug",
     "published_at",
-    "feature_image_url",
-    "feature_image_alt",
-    "meta_description",
     "canonical_url",
 )
 CONTENT_FROZEN_STATUSES = frozenset({PUBLISHED, ARCHIVED})
@@ -93,15 +95,15 @@ def _submit(article: Article, _user: User, _data: dict[str, Any]) -> None:
 
 
 def _approve(article: Article, user: User, data: dict[str, Any]) -> None:
+    self_approved = check_may_sign(user, article)
     if reading_limit.check_approval(article, data, **actions_now(user, article)):
         data["accepted_reading_grade"] = article.reading_grade
-    now = clock.now()
-    interval = dt.timedelta(days=current_app.config["REVIEW_INTERVAL_DAYS"])
+    review = record_review(article, user, data.get("comment"), self_approved=self_approved)
     article.approved_revision = article.current_revision
     article.reviewed_by_id = user.id
-    article.last_reviewed_at = now
-    article.next_review_due = (now + interval).date()
-    article.review_comment = data.get("comment") or None
+    article.last_reviewed_at = review.reviewed_at
+    article.next_review_due = review.next_review_due
+    article.review_comment = review.comment
 
 
 def _reject(article: Article, _user: User, data: dict[str, Any]) -> None:
@@ -172,6 +174,7 @@ def transition(user: User, article: Article, data: dict[str, Any]) -> Article:
         changes["published_at"] = article.published_at
     if action is Do.APPROVE:
         changes["approved_revision"] = article.approved_revision
+        changes["content_sha256"] = content_sha256(reviewed_content(article))
         if "accepted_reading_grade" in data:
             changes["accepted_reading_grade"] = data["accepted_reading_grade"]
     record(

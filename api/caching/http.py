@@ -22,6 +22,7 @@ from werkzeug.http import http_date
 from api.caching import policy
 from api.caching.responses import ResponseCache, cacheable
 from api.caching.state import ContentValidator, read_validator
+from api.core import clock
 from api.extensions import db
 
 PRIVATE = "private, no-store"
@@ -47,6 +48,8 @@ class PublicRead:
                 str(self.validator.version),
                 self.validator.nonce,
                 latest.isoformat() if latest else "-",
+                # A public review's status (current, due_soon, overdue) moves with the day.
+                clock.now().date().isoformat(),
                 current_app.config["CACHE_VARIANT"],
             )
         )

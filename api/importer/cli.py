@@ -17,12 +17,17 @@ SEED_DIRECTORY = Path(__file__).resolve().parents[2] / "seed"
 @click.command("import-articles")
 @with_appcontext
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-def import_articles_command(paths: tuple[Path, ...]) -> None:
-    """Create or update articles from Markdown files with YAML front matter."""
+@click.option(
+    "--submit", is_flag=True, help="Send each created or changed draft for review (audited)."
+)
+def import_articles_command(paths: tuple[Path, ...], submit: bool) -> None:
+    """Create drafts, or new revisions of drafts, from Markdown files with YAML front matter.
+
+    Nothing is published: that is the workflow's (submit, approve, publish)."""
     failures = 0
-    for result in import_articles(paths):
+    for result in import_articles(paths, submit=submit):
         if result.ok:
-            click.echo(f"imported {result.path}: {result.slug}")
+            click.echo(f"imported {result.path}: {result.slug} ({result.outcome})")
         else:
             failures += 1
             click.echo(f"error {result.path}: {result.error}", err=True)

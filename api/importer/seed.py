@@ -18,13 +18,13 @@ from sqlalchemy import select
 
 from api.articles import staff
 from api.articles.models import Article, ArticleStatus
-from api.articles.services import save_article
 from api.authors.models import Author
 from api.authors.schemas import AuthorSchema
 from api.authors.services import save_author
-from api.core import clock
 from api.core.errors import Problem
 from api.extensions import db
+from api.importer.articles import import_fields
+from api.importer.demo import publish_through_review
 from api.importer.frontmatter import FrontMatterError, parse_article
 from api.importer.services import problem_text
 from api.topics.models import Topic
@@ -113,9 +113,12 @@ def seed_article(path: Path, directory: Path, report: SeedReport) -> None:
     if _article_exists(fields["slug"]):
         report.skipped.append(f"article {fields['slug']}")
         return
-    if fields["status"] is ArticleStatus.PUBLISHED and fields["published_at"] is None:
-        fields["published_at"] = clock.now()
-    save_article(None, fields)
+    # One road to publication: a draft with revision 1, then (if the file says published)
+    # submit, approval by the demo reviewer and publish, each audited like an API request.
+    requested = fields.pop("status")
+    article = import_fields(fields, source=path.name).article
+    if requested is ArticleStatus.PUBLISHED:
+        publish_through_review(article, fields.get("published_at"))
     report.created.append(f"article {fields['slug']}")
 
 

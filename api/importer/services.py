@@ -6,12 +6,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from api.articles.models import Article, ArticleStatus
-from api.articles.services import article_for_update, save_article
-from api.core import clock
 from api.core.errors import Problem
 from api.extensions import db
-from api.importer.frontmatter import FrontMatterError, parse_article
+from api.importer.articles import import_article_file
+from api.importer.frontmatter import FrontMatterError
 
 
 @dataclass(frozen=True)
@@ -19,33 +17,30 @@ class ImportResult:
     path: Path
     slug: str | None = None
     error: str | None = None
+    # created, revised or unchanged; ", submitted" when --submit sent it to review
+    outcome: str = ""
 
     @property
     def ok(self) -> bool:
         return self.error is None
 
 
-def import_article_file(path: Path) -> Article:
-    """Create or update the article of one file, by slug. Raises on any problem."""
-    fields = parse_article(path.read_text(encoding="utf-8"))
-    if fields["status"] is ArticleStatus.PUBLISHED and fields["published_at"] is None:
-        fields["published_at"] = clock.now()
-    return save_article(article_for_update(fields["slug"]), fields)
+def import_articles(paths: Iterable[Path], *, submit: bool = False) -> Iterator[ImportResult]:
+    """Import files as drafts (`api.importer.articles`); `submit` sends changed ones to review.
 
-
-def import_articles(paths: Iterable[Path]) -> Iterator[ImportResult]:
-    """Each file in its own transaction: a bad file writes nothing, good files still import."""
+    Each file in its own transaction: a bad file writes nothing, good files still import."""
     for path in paths:
         try:
             with db.transaction():
-                article = import_article_file(path)
-                slug = article.slug
+                imported = import_article_file(path, submit=submit)
+                slug = imported.article.slug
+                outcome = imported.outcome + (", submitted" if imported.submitted else "")
         except (OSError, UnicodeDecodeError, FrontMatterError) as error:
             yield ImportResult(path, error=str(error))
         except Problem as problem:
             yield ImportResult(path, error=problem_text(problem))
         else:
-            yield ImportResult(path, slug=slug)
+            yield ImportResult(path, slug=slug, outcome=outcome)
 
 
 def problem_text(problem: Problem) -> str:

@@ -28,6 +28,13 @@ class RevisionContentSchema(Schema):
     author = ma.fields.String(dump_only=True, metadata={"description": "Author slug"})
     topics = ma.fields.List(ma.fields.String(), dump_only=True)
     primary_topic = ma.fields.String(dump_only=True, allow_none=True)
+    meta_description = ma.fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "Absent from revisions stored before it was reviewed content"},
+    )
+    feature_image_url = ma.fields.String(dump_only=True, allow_none=True)
+    feature_image_alt = ma.fields.String(dump_only=True, allow_none=True)
 
 
 class RevisionSchema(RevisionSummarySchema):

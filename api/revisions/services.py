@@ -15,7 +15,8 @@ from api.extensions import db
 from api.revisions.models import ArticleRevision
 from api.users.models import User
 
-# The reviewed content of an article; a change to any of these makes a revision.
+# The reviewed content of an article: everything patients see of it. A change to any of
+# these makes a revision, which needs a reviewer's approval before it can be published.
 CONTENT_FIELDS = (
     "title",
     "summary",
@@ -24,6 +25,9 @@ CONTENT_FIELDS = (
     "author",
     "topics",
     "primary_topic",
+    "meta_description",
+    "feature_image_url",
+    "feature_image_alt",
 )
 
 
@@ -38,6 +42,9 @@ def content_of(article: Article) -> dict[str, Any]:
         "author": article.author.slug,
         "topics": [topic.slug for topic in article.topics],
         "primary_topic": primary.slug if primary is not None else None,
+        "meta_description": article.meta_description,
+        "feature_image_url": article.feature_image_url,
+        "feature_image_alt": article.feature_image_alt,
     }
 
 

@@ -84,9 +84,27 @@ def _author(author: Author) -> dict[str, Any]:
 
 
 def _reviewer(user: User | None) -> dict[str, Any] | None:
+    """The medical reviewer as a Person whose qualification is a credential."""
     if user is None:
         return None
-    return _compact({"@type": "Person", "name": user.name, "honorificSuffix": user.credentials})
+    credential = (
+        {"@type": "EducationalOccupationalCredential", "name": user.credentials}
+        if user.credentials
+        else None
+    )
+    return _compact(
+        {
+            "@type": "Person",
+            "name": user.name,
+            "jobTitle": user.credentials,
+            "hasCredential": credential,
+        }
+    )
+
+
+def _day(moment: dt.datetime | None) -> str | None:
+    """schema.org lastReviewed is a Date: the UTC calendar day."""
+    return moment.astimezone(dt.UTC).date().isoformat() if moment else None
 
 
 def _pillar(article: Article) -> dict[str, Any] | None:
@@ -116,7 +134,7 @@ def medical_web_page(article: Article) -> dict[str, Any]:
             "about": [_topic(topic) for topic in article.topics],
             "author": _author(article.author),
             "reviewedBy": _reviewer(article.reviewed_by),
-            "lastReviewed": _date(article.last_reviewed_at),
+            "lastReviewed": _day(article.last_reviewed_at),
             "datePublished": _date(article.published_at),
             "dateModified": _date(article.updated_at),
             "audience": {"@type": "MedicalAudience", "audienceType": "Patient"},

@@ -10,7 +10,6 @@ slug: omega-3-and-your-back
 summary: What fish oil can and cannot do.
 author: jane-doe
 topics: [nutrition]
-status: published
 published_at: 2026-01-02T09:00:00Z
 language: en
 ---

@@ -1,0 +1,126 @@
+"""Importing an article file: it becomes a draft, or a new revision of a draft; never public.
+
+Publishing belongs to the workflow (submit, a reviewer's approval, publish). A file that asks
+for `status: published` is refused with a message saying so; `submit=True` (the audited
+`--submit` option) sends a changed draft for review. Content of a published or archived
+article is never changed by an import. A file identical to what is stored writes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from api.articles import staff
+from api.articles.models import Article, ArticleStatus
+from api.articles.services import save_article
+from api.audit.services import changes_between, record
+from api.importer.frontmatter import FrontMatterError, parse_article
+from api.revisions.services import CONTENT_FIELDS, add_revision, content_of
+
+BASELINE_COMMENT = "The article as it was before its first tracked change."
+FROZEN = frozenset({ArticleStatus.PUBLISHED, ArticleStatus.ARCHIVED})
+_DRAFT = ArticleStatus.DRAFT
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What one file did: `created`, `revised`, `unchanged`; and whether it was submitted."""
+
+    article: Article
+    outcome: str
+    submitted: bool = False
+
+
+def read_article_file(path: Path) -> tuple[dict[str, Any], ArticleStatus]:
+    """The file's article fields, and the status its front matter asks for."""
+    fields = parse_article(path.read_text(encoding="utf-8"))
+    return fields, fields.pop("status")
+
+
+def import_article_file(path: Path, *, submit: bool = False) -> Imported:
+    """Import one file as a draft (see the module docstring). Raises on any problem."""
+    fields, requested = read_article_file(path)
+    if requested is not ArticleStatus.DRAFT:
+        raise FrontMatterError(
+            f"status: {requested.value} is not imported: an import makes a draft and "
+            "publishing goes through review (remove the status line, or use --submit to "
+            "send the draft for review)"
+        )
+    imported = import_fields(fields, source=path.name)
+    if submit and imported.outcome != "unchanged" and imported.article.status is _DRAFT:
+        _submit(imported.article, path.name)
+        return Imported(imported.article, imported.outcome, submitted=True)
+    return imported
+
+
+def _stored(article: Article, names: list[str]) -> dict[str, Any]:
+    content = content_of(article)
+    return {name: content[name] if name in content else getattr(article, name) for name in names}
+
+
+def _wanted(fields: dict[str, Any]) -> dict[str, Any]:
+    """The file's fields as stored: primary topic defaults to the first; no date means keep."""
+    wanted = {name: value for name, value in fields.items() if value is not None}
+    if "primary_topic" not in wanted:
+        wanted["primary_topic"] = wanted["topics"][0] if wanted.get("topics") else None
+    return wanted
+
+
+def import_fields(fields: dict[str, Any], *, source: str) -> Imported:
+    """Create the draft of `fields`, or store them as the next revision of an unpublished one."""
+    existing = staff.staff_article(fields["slug"], lock=True)
+    if existing is None:
+        return Imported(_create(fields, source), "created")
+    wanted = _wanted(fields)
+    before = _stored(existing, list(wanted))
+    changes = changes_between(before, wanted)
+    if not changes:
+        return Imported(existing, "unchanged")
+    if existing.status in FROZEN:
+        raise FrontMatterError(
+            f"'{existing.slug}' is {existing.status.value}: an import never changes public "
+            f"content ({', '.join(sorted(changes))} differ); change it through the workflow"
+        )
+    return Imported(_revise(existing, wanted, changes, source), "revised")
+
+
+def _create(fields: dict[str, Any], source: str) -> Article:
+    article = staff.reload(save_article(None, {**fields, "status": _DRAFT}))
+    add_revision(article, content_of(article), None, f"Imported from {source}.")
+    summary = {k: v for k, v in content_of(article).items() if k != "body_markdown"}
+    record(
+        None, "article.import", "article", article.id, label=article.slug,
+        changes={**summary, "source": source, "revision": article.current_revision},
+    )  # fmt: skip
+    return article
+
+
+def _revise(
+    article: Article, wanted: dict[str, Any], changes: dict[str, Any], source: str
+) -> Article:
+    baseline = content_of(article)
+    save_article(article, wanted)
+    article = staff.reload(article)
+    if set(changes) & set(CONTENT_FIELDS):
+        if article.current_revision == 0:  # content that predates tracking: keep it too
+            add_revision(article, baseline, None, BASELINE_COMMENT)
+        changes["revision"] = add_revision(
+            article, content_of(article), None, f"Imported from {source}."
+        ).number
+    changes.pop("body_markdown", None)  # the revision keeps it whole
+    record(
+        None, "article.import", "article", article.id, label=article.slug,
+        changes={**changes, "source": source},
+    )  # fmt: skip
+    return article
+
+
+def _submit(article: Article, source: str) -> None:
+    """`--submit`: the draft goes to review, audited as the command line's doing."""
+    article.status = ArticleStatus.IN_REVIEW
+    record(
+        None, "article.submit", "article", article.id, label=article.slug,
+        changes={"from": "draft", "to": "in_review", "via": f"import-articles --submit {source}"},
+    )  # fmt: skip
