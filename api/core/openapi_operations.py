@@ -31,6 +31,7 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ("get", A + "/revisions/{number}"): "getArticleRevision",
     ("get", A + "/revisions/{number}/diff"): "getArticleRevisionDiff",
     ("post", A + "/revisions/{number}/restore"): "restoreArticleRevision",
+    ("get", A + "/reviews"): "listArticleReviews",
     ("get", "/api/v1/authors"): "listAuthors",
     ("post", "/api/v1/authors"): "createAuthor",
     ("get", "/api/v1/authors/{slug}"): "getAuthor",
