@@ -15,21 +15,10 @@ from api.outbox.models import OutboxMessage, OutboxStatus
 from api.outbox.services import enqueue
 from api.users.models import Role
 from tests.support.newsletter import free_port, run_outbox
+from tests.support.outbox import enqueue_mails
 from tests.support.staff import staff_headers
 
 OUTBOX = "/api/v1/outbox"
-
-
-def _enqueue(app, count=1, to="someone@example.com", reference=None):
-    with app.app_context(), db.transaction():
-        return [
-            enqueue(
-                "email",
-                {"to": to, "subject": f"Message {number}", "text": "Hello."},
-                reference=reference,
-            ).id
-            for number in range(count)
-        ]
 
 
 def _messages(app):
@@ -43,7 +32,7 @@ def _our_logs(caplog):
 
 
 def test_message_is_delivered_over_smtp_and_marked_sent(mail_app, smtp_server, frozen_clock):
-    _enqueue(mail_app)
+    enqueue_mails(mail_app)
     assert run_outbox(mail_app) == 1
     [received] = smtp_server.messages
     assert received["Subject"] == "Message 0"
@@ -56,7 +45,7 @@ def test_message_is_delivered_over_smtp_and_marked_sent(mail_app, smtp_server, f
 
 def test_failures_back_off_then_fail_visibly_for_staff(make_app, frozen_clock, caplog):
     app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), OUTBOX_MAX_ATTEMPTS=3)
-    _enqueue(app, to="hidden.person@example.com")
+    enqueue_mails(app, to="hidden.person@example.com")
     start = frozen_clock.current
     assert run_outbox(app) == 1
     [message] = _messages(app)
@@ -98,7 +87,7 @@ def test_outbox_is_admin_only(client, app):
 
 def test_refused_recipient_fails_at_once_without_leaking_the_address(mail_app, smtp_server, caplog):
     smtp_server.handler.refuse.add("gone@example.com")
-    _enqueue(mail_app, to="gone@example.com")
+    enqueue_mails(mail_app, to="gone@example.com")
     with caplog.at_level(logging.INFO):
         run_outbox(mail_app)
     [message] = _messages(mail_app)
@@ -110,7 +99,7 @@ def test_refused_recipient_fails_at_once_without_leaking_the_address(mail_app, s
 def test_two_workers_in_parallel_send_each_mail_once(mail_app, smtp_server):
     smtp_server.handler.delay = 0.02
     mail_app.config["OUTBOX_BATCH_SIZE"] = 3
-    _enqueue(mail_app, count=30)
+    enqueue_mails(mail_app, count=30)
     claimed: dict[str, int] = {}
 
     def work(name: str) -> None:
@@ -129,7 +118,7 @@ def test_two_workers_in_parallel_send_each_mail_once(mail_app, smtp_server):
 
 
 def test_a_lapsed_claim_is_taken_over(mail_app, smtp_server, frozen_clock):
-    [message_id] = _enqueue(mail_app)
+    [message_id] = enqueue_mails(mail_app)
     with mail_app.app_context():
         from api.outbox.services import claim_due
 
@@ -145,7 +134,7 @@ def test_a_lapsed_claim_is_taken_over(mail_app, smtp_server, frozen_clock):
 
 def test_dev_mailer_prints_mail_to_the_log_with_addresses_redacted(app, caplog):
     assert app.config["MAIL_SERVER"] is None
-    _enqueue(app, to="dev@example.com")
+    enqueue_mails(app, to="dev@example.com")
     with caplog.at_level(logging.INFO):
         run_outbox(app)
     dev_records = [r for r in caplog.records if r.name == "careleaf.dev_mail"]
@@ -156,7 +145,7 @@ def test_dev_mailer_prints_mail_to_the_log_with_addresses_redacted(app, caplog):
 
 
 def test_cli_runs_once(runner, app, caplog):
-    _enqueue(app, count=2)
+    enqueue_mails(app, count=2)
     result = runner.invoke(args=["outbox", "run", "--once"])
     assert result.exit_code == 0, result.output
     assert "claiming 2 messages" in result.output

@@ -22,7 +22,7 @@ from api.outbox import services
 from api.outbox.models import OutboxMessage, OutboxStatus
 from tests.conftest import alembic_config
 from tests.support.newsletter import RecordingHandler, free_port
-from tests.test_outbox import _enqueue
+from tests.support.outbox import enqueue_mails
 
 ROOT = Path(__file__).resolve().parents[1]
 MAIL_TIMEOUT = 3
@@ -88,12 +88,12 @@ def _worker(database_url: str, smtp_port: int) -> subprocess.Popen[bytes]:
     )
 
 
-def test_sigterm_finishes_the_message_in_hand_and_releases_the_rest_at_once(store, slow_smtp):
-    (app, database_url), (handler, port) = store, slow_smtp
-    _enqueue(app, count=5)
-    process = _worker(database_url, port)
+def _stop_worker_once(process: subprocess.Popen[bytes], started: threading.Event) -> bytes:
+    """SIGTERM the worker once `started` is set; it must exit cleanly within MAIL_TIMEOUT + 1 s.
+
+    Returns what the worker printed."""
     try:
-        assert handler.second_started.wait(timeout=60), process.communicate(timeout=5)[0]
+        assert started.wait(timeout=60), process.communicate(timeout=5)[0]
         process.send_signal(signal.SIGTERM)
         asked = time.monotonic()
         output, _ = process.communicate(timeout=30)
@@ -104,6 +104,13 @@ def test_sigterm_finishes_the_message_in_hand_and_releases_the_rest_at_once(stor
             process.wait()
     assert process.returncode == 0, output
     assert took < MAIL_TIMEOUT + 1, output
+    return output
+
+
+def test_sigterm_finishes_the_message_in_hand_and_releases_the_rest_at_once(store, slow_smtp):
+    (app, database_url), (handler, port) = store, slow_smtp
+    enqueue_mails(app, count=5)
+    _stop_worker_once(_worker(database_url, port), handler.second_started)
     # The message in hand was finished, not abandoned: two mails arrived, two rows are sent.
     assert len(handler.messages) == 2
     with app.app_context():
@@ -123,20 +130,8 @@ def test_sigterm_finishes_the_message_in_hand_and_releases_the_rest_at_once(stor
 @pytest.mark.parametrize("slow_smtp", [60.0], indirect=True)  # a server that hangs on DATA
 def test_a_hung_send_does_not_hold_the_exit_past_the_mail_timeout(store, slow_smtp):
     (app, database_url), (handler, port) = store, slow_smtp
-    _enqueue(app, count=3)
-    process = _worker(database_url, port)
-    try:
-        assert handler.first_started.wait(timeout=60), process.communicate(timeout=5)[0]
-        process.send_signal(signal.SIGTERM)
-        asked = time.monotonic()
-        output, _ = process.communicate(timeout=30)
-        took = time.monotonic() - asked
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    assert process.returncode == 0, output
-    assert took < MAIL_TIMEOUT + 1, output
+    enqueue_mails(app, count=3)
+    output = _stop_worker_once(_worker(database_url, port), handler.first_started)
     with app.app_context():
         db.session.rollback()  # read what the worker wrote, not an older snapshot
         rows = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
