@@ -188,6 +188,12 @@ def test_staff_sub_resources_of_an_old_slug_redirect_for_staff(client, renamed, 
     assert response.headers["Location"] == "/api/v1/articles/doc-one/revisions"
 
 
+def test_the_contract_declares_the_redirect_of_sub_resources(client):
+    paths = client.get("/openapi.json").get_json()["paths"]
+    for path in ("/api/v1/articles/{slug}/related", "/api/v1/articles/{slug}/backlinks"):
+        assert "301" in paths[path]["get"]["responses"], path
+
+
 def test_old_slugs_of_drafts_and_unknown_slugs_stay_404(client, make, library, editor):
     from api.articles.models import ArticleStatus
 

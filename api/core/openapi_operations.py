@@ -127,3 +127,9 @@ def document_operations(spec: Any) -> None:
                 operation["operationId"] = operation_id
             operation.setdefault("security", list(PUBLIC))
             _declare_if_match(operation)
+            if method == "get" and path.startswith(A + "/"):
+                # api/articles/routes.py: redirect_old_slug_subresources
+                operation.setdefault("responses", {}).setdefault(
+                    "301",
+                    {"description": "An old slug: Location names this path under the current slug"},
+                )
