@@ -1,6 +1,6 @@
-"""The serving commands the README documents, run for real: `make run` and the production
-gunicorn command. Each enforces the documented rate limits exactly or refuses to start, and every
-error a client can get from them, gunicorn's own included, is problem+json.
+"""The serving commands docs/deployment-and-scale.md documents, run for real: `make run` and
+the production gunicorn command. Each enforces the documented rate limits exactly or refuses to
+start, and every error a client can get from them, gunicorn's own included, is problem+json.
 
 `make run` here is the real target (install, migrate, seed, serve) on a free PORT and a store of
 its own (DATABASE_URL), so it never touches a developer's instance/ data.
@@ -27,8 +27,10 @@ from tests.support.newsletter import SIGNUP, free_port, signup_body
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
-SIGNUPS_PER_MINUTE = 10  # README: NEWSLETTER_SIGNUP_LIMIT_PER_IP, "10 per minute; 100 per day"
-BAD_TOKENS_PER_MINUTE = 20  # README: AUTH_FAILURE_LIMIT, "20 per minute"
+# The documented defaults (docs/configuration.md): NEWSLETTER_SIGNUP_LIMIT_PER_IP "10 per minute;
+# 100 per day" and AUTH_FAILURE_LIMIT "20 per minute".
+SIGNUPS_PER_MINUTE = 10
+BAD_TOKENS_PER_MINUTE = 20
 PRODUCTION = [str(ROOT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "--workers", "2"]
 
 
