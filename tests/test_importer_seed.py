@@ -82,7 +82,7 @@ def test_status_published_in_a_file_publishes_nothing(runner, library, tmp_path,
 
 
 def test_an_import_never_changes_a_published_article(
-    runner, library, tmp_path, client, make_staff, db_session
+    runner, library, tmp_path, client, make_staff, db_session, admin
 ):
     """The broken path of issue 14: import, publish, edit the body, import again."""
     path = write(tmp_path, "omega.md", GOOD)
@@ -102,10 +102,17 @@ def test_an_import_never_changes_a_published_article(
 
     write(tmp_path, "omega.md", GOOD.replace("Intro.", "Take 800 mg ibuprofen."))
     result = runner.invoke(args=["import-articles", str(path)])
-    assert result.exit_code == 1
-    assert f"'{SLUG}' is published: an import never changes public content" in result.output
+    assert result.exit_code == 0, result.output
+    # A new, pending revision: the public keeps the approved one; staff see the new one.
     assert client.get(STAFF_URL).get_json() == before
-    assert trail(db_session) == counts
+    staff_copy = editor.get(STAFF_URL).get_json()
+    assert staff_copy["pending_revision"] == {"number": 2, "state": "draft"}
+    assert "Take 800 mg ibuprofen." in staff_copy["body_markdown"]
+    imported = admin.get("/api/v1/audit?object_type=article").get_json()[0]
+    assert imported["action"] == "article.import"
+    assert imported["changes"]["revision"] == 2 and imported["changes"]["pending"] is True
+    revisions, entries, events = counts
+    assert trail(db_session) == (revisions + 1, entries + 1, events)  # no public change
 
 
 def test_submit_is_audited_as_the_command_lines(runner, library, tmp_path, admin):
