@@ -1,5 +1,6 @@
 """The editorial workflow: every transition from every state, legal and illegal; approval of
-the current revision; edits to published content wait as a pending revision; scheduled publishing with time travel."""
+the current revision; edits to published content wait as a pending revision; scheduled
+publishing with time travel."""
 
 from __future__ import annotations
 
