@@ -258,3 +258,18 @@ def test_reimporting_a_published_slug_makes_a_pending_revision(
     assert staff_copy["pending_revision"] == {"number": 3, "state": "in_review"}
     assert staff_copy["status"] == "published"
     assert public(client, etag).status_code == 304
+
+
+def test_a_pending_revision_in_review_is_in_the_review_queue(actors):
+    editor, reviewer = actors["editor"], actors["reviewer"]
+
+    def queue():
+        return [(a["slug"], a["reason"]) for a in reviewer.get("/api/v1/review-queue").get_json()]
+
+    assert queue() == []
+    assert editor.edit(URL, {"summary": "Pending summary."}).status_code == 200
+    assert queue() == []  # a draft is not the reviewers' yet
+    assert act(editor, "submit").status_code == 200
+    assert queue() == [("doc", "awaiting_review")]
+    assert act(reviewer, "approve").status_code == 200
+    assert queue() == []

@@ -16,10 +16,11 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# Plain ALTER TABLE, not batch mode: a batch rebuild of `articles` on SQLite would drop the
+# full-text triggers (api/search/index.py).
 def upgrade() -> None:
-    with op.batch_alter_table("articles", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("live_revision", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("pending_status", sa.String(length=20), nullable=True))
+    op.add_column("articles", sa.Column("live_revision", sa.Integer(), nullable=True))
+    op.add_column("articles", sa.Column("pending_status", sa.String(length=20), nullable=True))
     # Until now a public article's row was its newest revision: that one is live.
     op.execute(
         "UPDATE articles SET live_revision = current_revision "
@@ -28,6 +29,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("articles", schema=None) as batch_op:
-        batch_op.drop_column("pending_status")
-        batch_op.drop_column("live_revision")
+    op.drop_column("articles", "pending_status")
+    op.drop_column("articles", "live_revision")
