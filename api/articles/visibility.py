@@ -47,6 +47,7 @@ STAFF_ONLY_ATTRIBUTES = frozenset(
         "pending_status",
         "review_comment",
         "created_by_id",
+        "created_by",
         "version",
         "updated_at",
     }
