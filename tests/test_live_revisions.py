@@ -98,7 +98,8 @@ def test_the_next_revision_goes_live_only_once_approved_and_published(
     assert "approve" not in admin.get(URL).get_json()["your_actions"]
     refused = problem(act(admin, "approve"), 403)
     assert "revision 2" in refused["detail"]
-    problem(act(editor, "publish"), 409)  # not approved yet
+    not_yet = problem(act(editor, "publish"), 409)
+    assert not_yet["detail"].startswith("Cannot publish revision 2, pending (in_review)")
     assert public(client, etag).status_code == 304
 
     # Another reviewer approves exactly the pending content.

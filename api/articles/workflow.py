@@ -184,9 +184,16 @@ def transition(user: User, article: Article, data: dict[str, Any]) -> Article:
             errors={"accept_reading_grade": ["Only with approve."]},
         )
     if not is_legal(action, article):
+        pending = live.pending_state(article)
+        detail = (
+            f"Cannot {action.value} revision {article.current_revision}, pending ({pending}) "
+            f"while the article stays {article.status.value}"
+            if pending is not None
+            else f"Cannot {action.value} an article that is {article.status.value}"
+        )
         raise Problem(
             409,
-            f"Cannot {action.value} an article that is {article.status.value}"
+            detail
             + (" without an approval of its current revision." if action is Do.PUBLISH else "."),
             article_status=article.status.value,
             **actions_now(user, article),
