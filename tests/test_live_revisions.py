@@ -274,3 +274,18 @@ def test_a_pending_revision_in_review_is_in_the_review_queue(actors):
     assert queue() == [("doc", "awaiting_review")]
     assert act(reviewer, "approve").status_code == 200
     assert queue() == []
+
+
+def test_withdrawing_an_overdue_article_sends_its_newest_revision_to_review(
+    actors, make_app, frozen_clock
+):
+    editor = actors["editor"]
+    assert editor.edit(URL, {"summary": "Pending summary."}).status_code == 200
+    app = make_app(REVIEW_OVERDUE_ACTION="withdraw", REVIEW_GRACE_DAYS=7)
+    frozen_clock.advance(days=400)
+    result = app.test_cli_runner().invoke(args=["review", "withdraw-overdue"])
+    assert result.output.strip() == "withdrew 1 article(s): doc"
+    withdrawn = editor.get(URL).get_json()
+    assert withdrawn["status"] == "in_review" and withdrawn["summary"] == "Pending summary."
+    assert withdrawn["pending_revision"] is None and withdrawn["live_revision"] is None
+    assert withdrawn["current_revision"] == 2
