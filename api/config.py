@@ -75,6 +75,10 @@ def from_environment() -> dict[str, Any]:
         "LIST_COUNT_CAP": _int("LIST_COUNT_CAP", 1_000),
         "RELATED_STATS_TTL_SECONDS": _int("RELATED_STATS_TTL_SECONDS", 300),
         "RELATED_CANDIDATES_PER_TOPIC": _int("RELATED_CANDIDATES_PER_TOPIC", 50),
+        # Draft preview links (api/previews): their longest life, and the front-end page that
+        # shows one ({token}); unset, the link is the API's own GET /api/v1/previews/{token}.
+        "PREVIEW_TTL_HOURS": _int("PREVIEW_TTL_HOURS", 48),
+        "PREVIEW_URL_TEMPLATE": os.environ.get("PREVIEW_URL_TEMPLATE") or None,
         **_mail_settings(),
         **_outbox_settings(),
         **_newsletter_settings(),

@@ -33,7 +33,9 @@ WRITERS = (Role.WRITER, Role.EDITOR)
 
 
 def staff_view(article: Article, user: User) -> staff.StaffView:
-    """The staff shape: the article and the workflow actions open now."""
+    """The staff shape: the article and the workflow actions open now, its body as patients
+    would see it today (internal links resolved), after a write as on a read."""
+    resolve_public_body(article)
     return staff.StaffView(article, **workflow.actions_now(user, article))
 
 
@@ -93,8 +95,6 @@ class ArticleItem(MethodView):
             return redirect(url_for("articles.ArticleItem", slug=new_slug), 301)
         if user is None:
             return article, 200, etag_header("article", article)
-        # Staff preview the body as patients would see it today.
-        resolve_public_body(article)
         return staff_view(article, user), 200, etag_header("article", article)
 
     @staff_only(blp, *WRITERS)

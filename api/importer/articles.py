@@ -87,8 +87,9 @@ def import_fields(fields: dict[str, Any], *, source: str) -> Imported:
 
 
 def _create(fields: dict[str, Any], source: str) -> Article:
-    article = staff.reload(save_article(None, {**fields, "status": _DRAFT}))
-    add_revision(article, content_of(article), None, f"Imported from {source}.")
+    # Inserted as revision 1: one write, version 1 (as through the API).
+    article = staff.reload(save_article(None, {**fields, "status": _DRAFT, "current_revision": 1}))
+    add_revision(article, content_of(article), None, f"Imported from {source}.", number=1)
     summary = {k: v for k, v in content_of(article).items() if k != "body_markdown"}
     record(
         None, "article.import", "article", article.id, label=article.slug,
