@@ -42,7 +42,8 @@ def from_environment() -> dict[str, Any]:
         "MAX_URL_BYTES": _int("MAX_URL_BYTES", 8000),
         "MAX_HEADER_FIELDS": _int("MAX_HEADER_FIELDS", 100),
         "MAX_HEADER_BYTES": _int("MAX_HEADER_BYTES", 16 * 1024),
-        "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:5000"),
+        # Unset: the host and port each request came to (api/core/site.py).
+        "SITE_URL": os.environ.get("SITE_URL") or None,
         "ARTICLE_URL_TEMPLATE": os.environ.get(
             "ARTICLE_URL_TEMPLATE", "https://clinic.example/learn/{slug}"
         ),

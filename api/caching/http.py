@@ -51,6 +51,9 @@ class PublicRead:
                 # A public review's status (current, due_soon, overdue) moves with the day.
                 clock.now().date().isoformat(),
                 current_app.config["CACHE_VARIANT"],
+                # Without SITE_URL, links name the host asked (feed self-links): one body per
+                # host, so a Host header cannot plant its name in what others are served.
+                "" if current_app.config["SITE_URL"] else request.host_url,
             )
         )
         return hmac.new(key, material.encode(), hashlib.sha256).hexdigest()[:32]
