@@ -73,9 +73,15 @@ class ArticlePreviewItem(MethodView):
         services.revoke_by_id(require_user(), staff.staff_article_or_404(slug), preview_id)
 
 
+PERSONAL_HEADERS = {
+    "Cache-Control": {"description": "`private, no-store`", "schema": {"type": "string"}},
+    "X-Robots-Tag": {"description": "`noindex`", "schema": {"type": "string"}},
+}
+
+
 @blp.route("/previews/<token>")
 class Preview(MethodView):
-    @blp.response(200, ArticleSchema)
+    @blp.response(200, ArticleSchema, headers=PERSONAL_HEADERS)
     @blp.alt_response(404, description="Unknown, expired or revoked: the same answer")
     @blp.alt_response(429, description="Too many unknown links from this client")
     @blp.doc(security=[{}])
