@@ -125,6 +125,7 @@ def test_unknown_expired_and_revoked_links_answer_exactly_alike(client, frozen_c
     ]
     assert answers[0][0] == 404
     assert answers[0][2]["Cache-Control"] == "private, no-store"
+    assert answers[0][2]["X-Robots-Tag"] == "noindex"
     assert all(answer == answers[0] for answer in answers), answers
     # Nothing in the answer names the token that was sent.
     assert expired not in str(answers[1]) and revoked not in str(answers[2])
@@ -191,3 +192,16 @@ def test_guessing_links_is_throttled(make_app, draft):
     assert "preview" in throttled["detail"]
     # Only failures count: a working link still works from the same client.
     assert client.get(f"/api/v1/previews/{token}").status_code == 200
+
+
+def test_a_site_may_read_a_preview_from_the_browser(make_app, draft):
+    token = create(draft).get_json()["token"]
+    site = make_app(CORS_ORIGINS="https://clinic.example").test_client()
+    origin = {"Origin": "https://clinic.example"}
+    read = site.get(f"/api/v1/previews/{token}", headers=origin)
+    assert read.status_code == 200
+    assert read.headers["Access-Control-Allow-Origin"] == "https://clinic.example"
+    assert read.headers["Cache-Control"] == "private, no-store"
+    listed = site.get(PREVIEWS, headers={**origin, "Authorization": f"Bearer {draft.token}"})
+    assert listed.status_code == 200
+    assert "Access-Control-Allow-Origin" not in listed.headers
