@@ -32,7 +32,8 @@ seed: migrate
 # (several workers would each count their own; gunicorn.conf.py refuses that).
 run: seed
 	@echo "Careleaf demo on http://127.0.0.1:$(PORT) (API docs: http://127.0.0.1:$(PORT)/docs)"
-	$(BIN)/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers 1 --threads 4 wsgi:app
+	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" \
+	  $(BIN)/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers 1 --threads 4 wsgi:app
 
 # Markers (pyproject.toml): each store's pass deselects the other store's tests, so under CI
 # (where any skip fails) nothing is skipped. PYTEST_ARGS adds options, e.g. PYTEST_ARGS=-x.

@@ -109,6 +109,7 @@ def _register_blueprints(api: Any) -> None:
     from api.links.routes import blp as links
     from api.newsletter.routes import blp as newsletter
     from api.outbox.routes import blp as outbox
+    from api.previews.routes import blp as previews
     from api.related.routes import blp as related
     from api.review.record_routes import blp as reviews
     from api.review.routes import blp as review_queue
@@ -132,6 +133,7 @@ def _register_blueprints(api: Any) -> None:
         newsletter,
         outbox,
         revisions,
+        previews,
         review_queue,
         reviews,
         users,

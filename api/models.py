@@ -9,6 +9,7 @@ from api.core.db import Base
 from api.links.models import ArticleLink
 from api.newsletter.models import Newsletter, Subscription
 from api.outbox.models import OutboxMessage
+from api.previews.models import ArticlePreview
 from api.review.models import ArticleReview
 from api.revisions.models import ArticleRevision
 from api.taxonomy.models import TopicRelation
@@ -20,6 +21,7 @@ __all__ = [
     "ApiToken",
     "Article",
     "ArticleLink",
+    "ArticlePreview",
     "ArticleReview",
     "ArticleRevision",
     "ArticleSlugRedirect",

@@ -33,7 +33,10 @@ WRITERS = (Role.WRITER, Role.EDITOR)
 
 
 def staff_view(article: Article, user: User) -> staff.StaffView:
-    """The staff shape: the working copy (a pending revision, if any) and the actions open now."""
+    """The staff shape: the working copy (a pending revision, if any), its body as patients
+    would see it today (internal links resolved, after a write as on a read), and the actions
+    open now."""
+    resolve_public_body(article)
     return staff.StaffView(
         article, **workflow.actions_now(user, article), working=live.working_copy(article)
     )
@@ -95,8 +98,6 @@ class ArticleItem(MethodView):
             return redirect(url_for("articles.ArticleItem", slug=new_slug), 301)
         if user is None:
             return article, 200, etag_header("article", article)
-        # Staff preview the body as patients would see it today.
-        resolve_public_body(article)
         return staff_view(article, user), 200, etag_header("article", article)
 
     @staff_only(blp, *WRITERS)

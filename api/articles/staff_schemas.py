@@ -117,6 +117,13 @@ class TransitionResultSchema(StaffArticleSchema):
 class ArticleWriteSchema(StaffArticleSchema):
     """An article as staff write it: the author and topics by slug, plus a revision comment."""
 
+    slug = ma.fields.String(
+        validate=SLUG,
+        metadata={
+            "description": "Optional on create: made from the title, with -2, -3... when taken "
+            "(also by an old slug that redirects)"
+        },
+    )
     author = ma.fields.String(required=True, validate=SLUG, metadata={"example": "jane-doe"})
     topics = ma.fields.List(
         ma.fields.String(validate=ma.validate.Length(min=1, max=120)),
