@@ -75,6 +75,9 @@ def from_environment() -> dict[str, Any]:
         "LIST_COUNT_CAP": _int("LIST_COUNT_CAP", 1_000),
         "RELATED_STATS_TTL_SECONDS": _int("RELATED_STATS_TTL_SECONDS", 300),
         "RELATED_CANDIDATES_PER_TOPIC": _int("RELATED_CANDIDATES_PER_TOPIC", 50),
+        # Per-query, per-day search counts (content gaps) are kept this many days;
+        # `flask search prune` deletes older ones.
+        "SEARCH_LOG_RETENTION_DAYS": _int("SEARCH_LOG_RETENTION_DAYS", 90),
         **_mail_settings(),
         **_outbox_settings(),
         **_newsletter_settings(),
