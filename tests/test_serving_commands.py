@@ -14,16 +14,15 @@ import signal
 import socket
 import subprocess
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import redis
 
 from api.serving import GUNICORN_MAX_REQUEST_LINE
 from tests.support.newsletter import SIGNUP, free_port, signup_body
+from tests.support.store import REDIS_URL, redis_key_prefix
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
@@ -207,26 +206,16 @@ def test_production_command_refuses_memory_limits_with_several_workers(tmp_path)
 
 @pytest.fixture
 def redis_prefix() -> Iterator[str]:
-    store = redis.Redis.from_url("redis://127.0.0.1:6379")
-    try:
-        store.ping()
-    except redis.ConnectionError:
-        store.close()
-        pytest.skip("no Redis server on 127.0.0.1:6379")
-    prefix = f"careleaf-serving-{uuid.uuid4().hex}"
-    try:
+    with redis_key_prefix("serving") as prefix:
         yield prefix
-    finally:
-        for key in store.scan_iter(f"*{prefix}*"):
-            store.delete(key)
-        store.close()
 
 
+@pytest.mark.redis
 def test_production_command_with_redis_counts_across_workers(tmp_path, redis_prefix):
     port = free_port()
     env = _clean_env(
         tmp_path,
-        RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379",
+        RATELIMIT_STORAGE_URI=REDIS_URL,
         RATELIMIT_KEY_PREFIX=redis_prefix,
     )
     for step in (["alembic", "upgrade", "head"], ["flask", "--app", "wsgi", "seed"]):
