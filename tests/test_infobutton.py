@@ -161,3 +161,17 @@ def test_malformed_requests_are_422s_naming_the_parameter(library, client, param
 def test_an_unknown_parameter_is_refused_by_name(library, client):
     body = problem(request(client, "M54.9", ICD10CM, **{"mainSearchCriteria.v.x": "1"}), 422)
     assert "mainSearchCriteria.v.x" in str(body)
+
+
+def test_statements_do_not_grow_with_topics_and_articles(make, client, count_queries):
+    make.topic(slug="back-pain", name="Back pain", codes={"snomed": "161891005"})
+    counts = []
+    for size in (1, 8):
+        for number in range(size):
+            slug = make.topic(parent="back-pain").slug
+            make.article(topics=[slug, "back-pain"], title=f"Article {size}-{number}")
+        with count_queries() as counter:
+            response = request(client, "161891005", SNOMED_CT)
+        assert len(atom_feed(response).findall(f"{ATOM}entry")) > size
+        counts.append(counter.count)
+    assert counts[0] == counts[1], counts

@@ -44,14 +44,14 @@ def test_the_report_lists_a_query_that_found_nothing_most_searched_first(library
             "query": "mast cell disorder",
             "searches": 3,
             "max_results": 0,
-            "days": 1,
+            "days_searched": 1,
             "last_searched": "2026-01-15",
         },
         {
             "query": "sleeping well",
             "searches": 1,
             "max_results": 1,
-            "days": 1,
+            "days_searched": 1,
             "last_searched": "2026-01-15",
         },
     ]

@@ -29,7 +29,9 @@ class GapSchema(Schema):
     max_results = ma.fields.Integer(
         dump_only=True, metadata={"description": "The most articles it found on any day"}
     )
-    days = ma.fields.Integer(dump_only=True, metadata={"description": "Days it was searched"})
+    days_searched = ma.fields.Integer(
+        dump_only=True, metadata={"description": "Days in the period it was searched on"}
+    )
     last_searched = ma.fields.Date(dump_only=True)
 
 

@@ -123,7 +123,7 @@ def gaps(window: Period, *, below: int, limit: int) -> list[Row[Any]]:
             SearchQueryDay.query,
             searches.label("searches"),
             func.max(SearchQueryDay.results).label("max_results"),
-            func.count().label("days"),
+            func.count().label("days_searched"),
             func.max(SearchQueryDay.day).label("last_searched"),
         )
         .where(SearchQueryDay.day.between(window.since, window.until))
