@@ -125,6 +125,7 @@ def test_bad_periods_are_422s_naming_the_field(library, editor):
     body = problem(editor.get(GAPS + "?since=2026-01-10&until=2026-01-01"), 422)
     assert list(body["errors"]) == ["since"]
     assert list(problem(editor.get(GAPS + "?days=0"), 422)["errors"]) == ["days"]
+    assert list(problem(editor.get(GAPS + "?until=0001-01-05&days=30"), 422)["errors"]) == ["days"]
 
 
 def test_only_editors_and_admins_see_the_report(library, client, make_staff):

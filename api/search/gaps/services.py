@@ -108,7 +108,12 @@ def period(since: dt.date | None, until: dt.date | None, days: int | None) -> Pe
         )
     until = until or clock.now().date()
     if since is None:
-        since = until - dt.timedelta(days=(days or DEFAULT_DAYS) - 1)
+        try:
+            since = until - dt.timedelta(days=(days or DEFAULT_DAYS) - 1)
+        except OverflowError:  # before 0001-01-01
+            raise Problem(
+                422, "The period starts before year 1.", errors={"days": ["Too many days."]}
+            ) from None
     if since > until:
         raise Problem(422, "`since` is after `until`.", errors={"since": ["After until."]})
     return Period(since, until)
