@@ -80,6 +80,9 @@ def from_environment() -> dict[str, Any]:
         # shows one ({token}); unset, the link is the API's own GET /api/v1/previews/{token}.
         "PREVIEW_TTL_HOURS": _int("PREVIEW_TTL_HOURS", 48),
         "PREVIEW_URL_TEMPLATE": os.environ.get("PREVIEW_URL_TEMPLATE") or None,
+        # Per-query, per-day search counts (content gaps) are kept this many days;
+        # `flask search prune` deletes older ones.
+        "SEARCH_LOG_RETENTION_DAYS": _int("SEARCH_LOG_RETENTION_DAYS", 90),
         **_mail_settings(),
         **_outbox_settings(),
         **_newsletter_settings(),

@@ -12,6 +12,7 @@ from api.outbox.models import OutboxMessage
 from api.previews.models import ArticlePreview
 from api.review.models import ArticleReview
 from api.revisions.models import ArticleRevision
+from api.search.gaps.models import SearchQueryDay
 from api.taxonomy.models import TopicRelation
 from api.topics.models import Topic
 from api.users.models import ApiToken, User
@@ -33,6 +34,7 @@ __all__ = [
     "ContentState",
     "Newsletter",
     "OutboxMessage",
+    "SearchQueryDay",
     "Subscription",
     "Topic",
     "TopicRelation",

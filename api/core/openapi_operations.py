@@ -54,6 +54,8 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ("put", "/api/v1/topics/{slug}/related"): "setSeeAlsoTopics",
     ("get", "/api/v1/search"): "searchArticles",
     ("get", "/api/v1/search/suggest"): "suggestSearchTerms",
+    ("get", "/api/v1/search/gaps"): "listSearchGaps",
+    ("get", "/api/v1/infobutton"): "answerInfobuttonRequest",
     ("get", "/api/v1/bundles/all"): "getFullBundle",
     ("get", "/api/v1/bundles/topics/{slug}"): "getTopicBundle",
     ("get", "/api/v1/changes"): "listChanges",
