@@ -20,10 +20,10 @@ from tests.support.clients import (
     CLIENTS,
     generate_python_client,
     generate_typescript_types,
-    live_server,
     require_typescript_tools,
     type_check,
 )
+from tests.support.servers import live_server
 from tests.support.staff import new_article
 
 pytestmark = pytest.mark.slow

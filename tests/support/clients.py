@@ -9,15 +9,10 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 
 import pytest
-from flask import Flask
-from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENTS = ROOT / "tests" / "clients"
@@ -26,19 +21,6 @@ NODE_BIN = ROOT / "tools" / "clients" / "node_modules" / ".bin"
 OPENAPI_TYPESCRIPT = NODE_BIN / "openapi-typescript"
 TSC = NODE_BIN / "tsc"
 PYTHON_PACKAGE = "careleaf_client"
-
-
-@contextmanager
-def live_server(app: Flask) -> Iterator[str]:
-    """`app` on a free port of 127.0.0.1, in a thread; yields its base URL."""
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_port}"
-    finally:
-        httpd.shutdown()
-        thread.join()
 
 
 def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
