@@ -11,6 +11,7 @@ from api.newsletter.models import Newsletter, Subscription
 from api.outbox.models import OutboxMessage
 from api.review.models import ArticleReview
 from api.revisions.models import ArticleRevision
+from api.search.models import SearchSuggestion, SearchWord
 from api.taxonomy.models import TopicRelation
 from api.topics.models import Topic
 from api.users.models import ApiToken, User
@@ -31,6 +32,8 @@ __all__ = [
     "ContentState",
     "Newsletter",
     "OutboxMessage",
+    "SearchSuggestion",
+    "SearchWord",
     "Subscription",
     "Topic",
     "TopicRelation",

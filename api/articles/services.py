@@ -180,10 +180,17 @@ def derive_from_body(article: Article) -> tuple[str, ...]:
     """
     rendered = render_article_body(article.body_markdown)
     words_per_minute = current_app.config["READING_WORDS_PER_MINUTE"]
+    # The text search indexes and snippets quote: link text as readers see it, not slugs.
+    text = (
+        links.reader_text(rendered.html, rendered.link_slugs)
+        if rendered.link_slugs
+        else rendered.text
+    )
     derived = {
         "body_html": rendered.html,
-        "body_text": rendered.text,
+        "body_text": text,
         "toc": rendered.toc,
+        "search_headings": " ".join(entry["text"] for entry in rendered.toc),
         "reading_time_minutes": readability.reading_time_minutes(rendered.text, words_per_minute),
         "reading_grade": readability.flesch_kincaid_grade(rendered.prose),
     }
