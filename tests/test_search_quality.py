@@ -179,3 +179,15 @@ def test_suggest_matches_any_word_and_ranks_title_starts_first(client, demo):
 
 def test_suggest_is_the_same_whatever_the_spacing_and_case(client, demo):
     assert suggest(client, "  Mast   CELL ") == suggest(client, "mast cell")
+
+
+def test_a_correction_costs_the_same_statements_whatever_the_content(client, make, count_queries):
+    counts = []
+    for batch in (1, 15):
+        for _ in range(batch):
+            make.article(title="Quokka habits", body_markdown="Quokkas and quolls.")
+        with count_queries() as counter:
+            body = search(client, "quokkas habitz")
+        assert body["did_you_mean"] == "quokkas habits"
+        counts.append(counter.count)
+    assert counts[0] == counts[1], counts

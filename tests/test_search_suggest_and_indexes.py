@@ -128,10 +128,10 @@ def add_filler_articles(app, count: int) -> None:
     from sqlalchemy import insert, select, text
 
     from api.articles.models import Article
-    from api.search.models import SearchSuggestion
     from api.authors.models import Author
     from api.core import clock
     from api.extensions import db
+    from api.search.models import SearchSuggestion
 
     with app.app_context(), db.transaction() as session:
         author = Author(slug="filler", name="Filler")
