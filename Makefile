@@ -1,4 +1,4 @@
-# Careleaf: `make run` serves the demo, `make test` runs the whole suite. See README.md.
+# Careleaf: `make run` serves the demo, `make test` runs the whole suite. See README.md and docs/.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -91,7 +91,7 @@ vendor-swagger-ui:
 		&& tar xzf swagger-ui-dist-$(SWAGGER_UI_VERSION).tgz
 	cd instance/swagger-ui/package && cp $(SWAGGER_UI_FILES) $(CURDIR)/api/docs/swagger_ui/
 
-# `make bench ARGS="--articles 100000 --stores postgresql"`; see README, Benchmark.
+# `make bench ARGS="--articles 100000 --stores postgresql"`; see docs/deployment-and-scale.md, Benchmark.
 bench: install
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
 		&& { apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }; }; } \

@@ -1,4 +1,4 @@
-"""Configuration, read once from environment variables (documented in README.md)."""
+"""Configuration, read once from environment variables (documented in docs/configuration.md)."""
 
 from __future__ import annotations
 
@@ -68,11 +68,11 @@ def from_environment() -> dict[str, Any]:
         # None means "a random key kept in the instance folder", resolved in create_app.
         "SECRET_KEY": os.environ.get("SECRET_KEY") or None,
         "PROXY_FIX_X_FOR": _int("PROXY_FIX_X_FOR", 0),
-        # Related articles (api/related): how long topic sizes are reused, how many recent
-        # public articles of each neighbouring topic are candidates.
         # Page totals (X-Pagination) are exact up to this many matches, a flagged lower bound
         # past it: counting stops there (api/core/pagination.py).
         "LIST_COUNT_CAP": _int("LIST_COUNT_CAP", 1_000),
+        # Related articles (api/related): how long topic sizes are reused, how many recent
+        # public articles of each neighbouring topic are candidates.
         "RELATED_STATS_TTL_SECONDS": _int("RELATED_STATS_TTL_SECONDS", 300),
         "RELATED_CANDIDATES_PER_TOPIC": _int("RELATED_CANDIDATES_PER_TOPIC", 50),
         **_mail_settings(),

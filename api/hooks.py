@@ -6,6 +6,8 @@ refuses to open a session from a factory without these hooks: code that skips `c
 fails loudly instead of silently losing change events, webhooks or content-version bumps.
 
 Order matters where two hooks share an event, and is the order of the calls below:
+- `before_flush`: articles changed only in workflow bookkeeping keep their updated_at, then
+  the content version decides whether the flush is public (it ignores updated_at anyway).
 - `after_flush`: the topic index syncs `public_since`, the search index derives its fields,
   vocabulary and type-ahead keys, then the change recorder remembers what the flush wrote
   (independent of each other; kept in this order).
@@ -21,7 +23,7 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.articles import topic_index
+from api.articles import timestamps, topic_index
 from api.caching import state as content_version
 from api.changes import recorder
 from api.changes.emitter import ChangeListeners
@@ -37,6 +39,7 @@ def install_hooks(app: Flask) -> None:
         raise RuntimeError("the session hooks of this app are installed already")
     topic_index.install(sessions)
     search_index.install(sessions)
+    timestamps.install(sessions)
     webhooks = ChangeListeners(recorded=(on_events_recorded,), withdrawn=(on_events_withdrawn,))
     recorder.install(sessions, webhooks)
     content_version.install(sessions)  # its before_commit must stay the last one

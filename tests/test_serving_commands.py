@@ -1,6 +1,6 @@
-"""The serving commands the README documents, run for real: `make run` and the production
-gunicorn command. Each enforces the documented rate limits exactly or refuses to start, and every
-error a client can get from them, gunicorn's own included, is problem+json.
+"""The serving commands docs/deployment-and-scale.md documents, run for real: `make run` and
+the production gunicorn command. Each enforces the documented rate limits exactly or refuses to
+start, and every error a client can get from them, gunicorn's own included, is problem+json.
 
 `make run` here is the real target (install, migrate, seed, serve) on a free PORT and a store of
 its own (DATABASE_URL), so it never touches a developer's instance/ data.
@@ -14,21 +14,22 @@ import signal
 import socket
 import subprocess
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import redis
 
 from api.serving import GUNICORN_MAX_REQUEST_LINE
 from tests.support.newsletter import SIGNUP, free_port, signup_body
+from tests.support.store import REDIS_URL, redis_key_prefix
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
-SIGNUPS_PER_MINUTE = 10  # README: NEWSLETTER_SIGNUP_LIMIT_PER_IP, "10 per minute; 100 per day"
-BAD_TOKENS_PER_MINUTE = 20  # README: AUTH_FAILURE_LIMIT, "20 per minute"
+# The documented defaults (docs/configuration.md): NEWSLETTER_SIGNUP_LIMIT_PER_IP "10 per minute;
+# 100 per day" and AUTH_FAILURE_LIMIT "20 per minute".
+SIGNUPS_PER_MINUTE = 10
+BAD_TOKENS_PER_MINUTE = 20
 PRODUCTION = [str(ROOT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "--workers", "2"]
 
 
@@ -207,26 +208,16 @@ def test_production_command_refuses_memory_limits_with_several_workers(tmp_path)
 
 @pytest.fixture
 def redis_prefix() -> Iterator[str]:
-    store = redis.Redis.from_url("redis://127.0.0.1:6379")
-    try:
-        store.ping()
-    except redis.ConnectionError:
-        store.close()
-        pytest.skip("no Redis server on 127.0.0.1:6379")
-    prefix = f"careleaf-serving-{uuid.uuid4().hex}"
-    try:
+    with redis_key_prefix("serving") as prefix:
         yield prefix
-    finally:
-        for key in store.scan_iter(f"*{prefix}*"):
-            store.delete(key)
-        store.close()
 
 
+@pytest.mark.redis
 def test_production_command_with_redis_counts_across_workers(tmp_path, redis_prefix):
     port = free_port()
     env = _clean_env(
         tmp_path,
-        RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379",
+        RATELIMIT_STORAGE_URI=REDIS_URL,
         RATELIMIT_KEY_PREFIX=redis_prefix,
     )
     for step in (["alembic", "upgrade", "head"], ["flask", "--app", "wsgi", "seed"]):

@@ -18,6 +18,15 @@ class StaffUserSchema(Schema):
     credentials = ma.fields.String(dump_only=True, allow_none=True)
 
 
+class PendingRevisionSchema(Schema):
+    number = ma.fields.Integer(dump_only=True)
+    state = ma.fields.String(
+        dump_only=True,
+        validate=ma.validate.OneOf(["draft", "in_review", "approved"]),
+        metadata={"description": "approved: publish makes it live"},
+    )
+
+
 class StaffArticleSchema(ArticleSchema):
     """An article as staff read it: the public article plus its source and workflow state."""
 
@@ -30,6 +39,24 @@ class StaffArticleSchema(ArticleSchema):
         dump_only=True,
         allow_none=True,
         metadata={"description": "Publishing needs it to equal current_revision"},
+    )
+    live_revision = ma.fields.Integer(
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "The revision the public sees while the article is published or "
+            "archived; null otherwise"
+        },
+    )
+    pending_revision = ma.fields.Nested(
+        PendingRevisionSchema,
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "A newer revision of a published or archived article, waiting "
+            "for review and publishing; the other content fields show it (the working copy) "
+            "while the public keeps live_revision. null when none is pending"
+        },
     )
     review_comment = ma.fields.String(dump_only=True, allow_none=True)
     allowed_actions = ma.fields.List(

@@ -1,9 +1,11 @@
-"""Importing an article file: it becomes a draft, or a new revision of a draft; never public.
+"""Importing an article file: it becomes a draft, or a new revision; never public by itself.
 
 Publishing belongs to the workflow (submit, a reviewer's approval, publish). A file that asks
 for `status: published` is refused with a message saying so; `submit=True` (the audited
-`--submit` option) sends a changed draft for review. Content of a published or archived
-article is never changed by an import. A file identical to what is stored writes nothing.
+`--submit` option) sends a changed draft (or pending revision) for review. The content of a
+published or archived article is never changed in place: a changed file becomes its pending
+revision (`api.articles.live`), which the public sees only once approved and published. A
+file identical to what is stored (the newest revision) writes nothing.
 """
 
 from __future__ import annotations
@@ -12,15 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from api.articles import staff
+from api.articles import live, staff
 from api.articles.models import Article, ArticleStatus
 from api.articles.services import save_article
 from api.audit.services import changes_between, record
 from api.importer.frontmatter import FrontMatterError, parse_article
 from api.revisions.services import CONTENT_FIELDS, add_revision, content_of
 
-BASELINE_COMMENT = "The article as it was before its first tracked change."
-FROZEN = frozenset({ArticleStatus.PUBLISHED, ArticleStatus.ARCHIVED})
+BASELINE_COMMENT = live.BASELINE_COMMENT
 _DRAFT = ArticleStatus.DRAFT
 
 
@@ -49,14 +50,16 @@ def import_article_file(path: Path, *, submit: bool = False) -> Imported:
             "send the draft for review)"
         )
     imported = import_fields(fields, source=path.name)
-    if submit and imported.outcome != "unchanged" and imported.article.status is _DRAFT:
-        _submit(imported.article, path.name)
-        return Imported(imported.article, imported.outcome, submitted=True)
+    article = imported.article
+    pending_draft = article.pending_status == live.PENDING_DRAFT
+    if submit and imported.outcome != "unchanged" and (article.status is _DRAFT or pending_draft):
+        _submit(article, path.name)
+        return Imported(article, imported.outcome, submitted=True)
     return imported
 
 
 def _stored(article: Article, names: list[str]) -> dict[str, Any]:
-    content = content_of(article)
+    content = live.working_content(article)
     return {name: content[name] if name in content else getattr(article, name) for name in names}
 
 
@@ -78,12 +81,29 @@ def import_fields(fields: dict[str, Any], *, source: str) -> Imported:
     changes = changes_between(before, wanted)
     if not changes:
         return Imported(existing, "unchanged")
-    if existing.status in FROZEN:
-        raise FrontMatterError(
-            f"'{existing.slug}' is {existing.status.value}: an import never changes public "
-            f"content ({', '.join(sorted(changes))} differ); change it through the workflow"
-        )
+    if live.is_live(existing):
+        return Imported(_revise_live(existing, wanted, changes, source), "revised")
     return Imported(_revise(existing, wanted, changes, source), "revised")
+
+
+def _revise_live(
+    article: Article, wanted: dict[str, Any], changes: dict[str, Any], source: str
+) -> Article:
+    """A changed file of a published or archived article: its next, pending revision."""
+    metadata = sorted(set(changes).difference(CONTENT_FIELDS))
+    if metadata:
+        raise FrontMatterError(
+            f"'{article.slug}' is {article.status.value}: an import never changes it in place "
+            f"({', '.join(metadata)} differ); change editorial metadata through the API"
+        )
+    content = live.patched_content(live.working_content(article), wanted)
+    revision = live.store_pending(None, article, content, f"Imported from {source}.")
+    changes.pop("body_markdown", None)  # the revision keeps it whole
+    record(
+        None, "article.import", "article", article.id, label=article.slug,
+        changes={**changes, "source": source, "revision": revision.number, "pending": True},
+    )  # fmt: skip
+    return article
 
 
 def _create(fields: dict[str, Any], source: str) -> Article:
@@ -118,9 +138,19 @@ def _revise(
 
 
 def _submit(article: Article, source: str) -> None:
-    """`--submit`: the draft goes to review, audited as the command line's doing."""
-    article.status = ArticleStatus.IN_REVIEW
-    record(
-        None, "article.submit", "article", article.id, label=article.slug,
-        changes={"from": "draft", "to": "in_review", "via": f"import-articles --submit {source}"},
-    )  # fmt: skip
+    """`--submit`: the draft (or pending revision) goes to review, audited as the command
+    line's doing."""
+    via = f"import-articles --submit {source}"
+    if article.has_pending_revision:
+        article.pending_status = live.PENDING_IN_REVIEW
+        status = article.status.value
+        changes: dict[str, Any] = {
+            "from": status, "to": status, "via": via,
+            "pending_revision": {
+                "number": article.current_revision, "from": "draft", "to": "in_review"
+            },
+        }  # fmt: skip
+    else:
+        article.status = ArticleStatus.IN_REVIEW
+        changes = {"from": "draft", "to": "in_review", "via": via}
+    record(None, "article.submit", "article", article.id, label=article.slug, changes=changes)

@@ -74,14 +74,14 @@ def public_targets(article: Article) -> dict[str, Target]:
 
 
 def public_targets_by_slug(slugs: Iterable[str]) -> dict[str, Target]:
-    """The public articles with these slugs (one query; none for no slug)."""
-    slugs = sorted(set(slugs))
-    if not slugs:
+    """The public articles of these slugs, for a body whose link edges are not stored yet
+    (a pending revision's preview); one query, none without a slug."""
+    wanted = list(dict.fromkeys(slugs))
+    if not wanted:
         return {}
-    with db.session.no_autoflush:  # called while an article is being built
-        rows = db.session.execute(
-            select(Article.slug, Article.title).where(Article.slug.in_(slugs), public_filter())
-        )
+    rows = db.session.execute(
+        select(Article.slug, Article.title).where(Article.slug.in_(wanted), public_filter())
+    )
     return {slug: Target(slug=slug, title=title) for slug, title in rows}
 
 
@@ -91,7 +91,9 @@ def reader_text(markup: str, slugs: Iterable[str]) -> str:
     A link written `[[slug]]` shows its public target's title, or the slug made readable
     ("Sore back") when the target is not public; the search index holds this text.
     """
-    resolved = resolve_markers(markup, public_targets_by_slug(slugs), "/articles/{slug}")
+    with db.session.no_autoflush:  # called while an article is being built
+        targets = public_targets_by_slug(slugs)
+    resolved = resolve_markers(markup, targets, "/articles/{slug}")
     return html_to_text(resolved)
 
 
