@@ -266,14 +266,15 @@ def suggest(q: str, *, limit: int) -> dict[str, list[Any]]:
     wanted = limit * SUGGEST_CANDIDATES_PER_RESULT
     article_rows = db.session.execute(
         select(SearchSuggestion.rank, Article.id, Article.slug, Article.title)
-        .join(Article, Article.id == SearchSuggestion.article_id)
+        # `+ 0`: the key range leads; never articles first, then their keys by article_id.
+        .join(Article, Article.id == SearchSuggestion.article_id + 0)
         .where(in_range, visible)
         .order_by(key, SearchSuggestion.id)
         .limit(wanted)
     ).all()
     topic_rows = db.session.execute(
         select(SearchSuggestion.rank, SearchSuggestion.label, Topic.id, Topic.slug, Topic.name)
-        .join(Topic, Topic.id == SearchSuggestion.topic_id)
+        .join(Topic, Topic.id == SearchSuggestion.topic_id + 0)
         .where(in_range)
         .order_by(key, SearchSuggestion.id)
         .limit(wanted)
