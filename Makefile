@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run install install-dev migrate seed serve test test-postgres test-fast test-redis fuzz lint lint-openapi format openapi vendor-swagger-ui bench clean
+.PHONY: run install install-dev client-tools migrate seed serve test test-postgres test-fast test-redis fuzz lint lint-openapi format openapi vendor-swagger-ui bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,16 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# openapi-typescript and tsc (npm, pinned in tools/clients/package-lock.json, installed there:
+# no global install) for the TypeScript client test in tests/test_generated_clients.py.
+CLIENT_TOOLS := tools/clients/node_modules/.bin/tsc
+$(CLIENT_TOOLS): tools/clients/package.json tools/clients/package-lock.json
+	npm ci --prefix tools/clients --no-audit --no-fund --silent
+	touch $@
+
 install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install-dev: $(VENV)/.installed-dev $(CLIENT_TOOLS)
+client-tools: $(CLIENT_TOOLS)
 
 migrate: install
 	$(BIN)/alembic upgrade head
@@ -32,7 +40,8 @@ seed: migrate
 # (several workers would each count their own; gunicorn.conf.py refuses that).
 run: seed
 	@echo "Careleaf demo on http://127.0.0.1:$(PORT) (API docs: http://127.0.0.1:$(PORT)/docs)"
-	$(BIN)/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers 1 --threads 4 wsgi:app
+	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" \
+	  $(BIN)/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers 1 --threads 4 wsgi:app
 
 # Markers (pyproject.toml): each store's pass deselects the other store's tests, so under CI
 # (where any skip fails) nothing is skipped. PYTEST_ARGS adds options, e.g. PYTEST_ARGS=-x.

@@ -9,8 +9,10 @@ from api.core.db import Base
 from api.links.models import ArticleLink
 from api.newsletter.models import Newsletter, Subscription
 from api.outbox.models import OutboxMessage
+from api.previews.models import ArticlePreview
 from api.review.models import ArticleReview
 from api.revisions.models import ArticleRevision
+from api.search.gaps.models import SearchQueryDay
 from api.search.models import SearchSuggestion, SearchWord
 from api.taxonomy.models import TopicRelation
 from api.topics.models import Topic
@@ -21,6 +23,7 @@ __all__ = [
     "ApiToken",
     "Article",
     "ArticleLink",
+    "ArticlePreview",
     "ArticleReview",
     "ArticleRevision",
     "ArticleSlugRedirect",
@@ -32,6 +35,7 @@ __all__ = [
     "ContentState",
     "Newsletter",
     "OutboxMessage",
+    "SearchQueryDay",
     "SearchSuggestion",
     "SearchWord",
     "Subscription",

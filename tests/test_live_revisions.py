@@ -289,3 +289,14 @@ def test_withdrawing_an_overdue_article_sends_its_newest_revision_to_review(
     assert withdrawn["status"] == "in_review" and withdrawn["summary"] == "Pending summary."
     assert withdrawn["pending_revision"] is None and withdrawn["live_revision"] is None
     assert withdrawn["current_revision"] == 2
+
+
+def test_a_preview_of_a_published_article_shows_its_pending_revision(actors, client):
+    editor = actors["editor"]
+    assert editor.edit(URL, {"body_markdown": NEW_BODY}).status_code == 200
+    token = editor.post(f"{URL}/previews").get_json()["token"]
+
+    preview = client.get(f"/api/v1/previews/{token}").get_json()
+    assert "A warm pack" in preview["body_html"]
+    # The public still reads the approved revision.
+    assert "A warm pack" not in public(client).get_json()["body_html"]

@@ -77,9 +77,9 @@ SYNONYM_TOPIC = """
 """
 
 
-def test_0010_backfills_synonyms_vocabulary_and_suggestions(empty_store, make_app):
+def test_0013_backfills_synonyms_vocabulary_and_suggestions(empty_store, make_app):
     config = alembic_config(empty_store)
-    command.upgrade(config, "0009")
+    command.upgrade(config, "0012")
     engine = make_engine(empty_store)
     with engine.begin() as connection:
         for statement in filter(str.strip, (INSERT_ARTICLE + SYNONYM_TOPIC).split(";")):
@@ -98,7 +98,7 @@ def test_0010_backfills_synonyms_vocabulary_and_suggestions(empty_store, make_ap
         "older"
     )
 
-    command.downgrade(config, "0009")
+    command.downgrade(config, "0012")
     engine = make_engine(empty_store)
     with engine.connect() as connection:
         if connection.dialect.name == "postgresql":

@@ -37,6 +37,7 @@ def _clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     """This process's environment without the settings under test, on a store of its own."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("RATELIMIT_")}
     env.pop("MAIL_SERVER", None)
+    env.pop("SITE_URL", None)
     env.update(
         DATABASE_URL=f"sqlite:///{tmp_path / 'careleaf.db'}",
         SECRET_KEY="serving-tests",
@@ -158,6 +159,13 @@ def test_make_run_throttles_exactly_the_documented_bad_tokens(make_run):
         for _ in range(BAD_TOKENS_PER_MINUTE + 2)
     ]
     assert statuses == [401] * BAD_TOKENS_PER_MINUTE + [429] * 2
+
+
+def test_make_run_links_to_its_own_port(make_run):
+    # SITE_URL comes from PORT (the Host header sent here names no port), for mail links too.
+    status, _, feed = make_run.request("GET", "/feeds/articles.json")
+    assert status == 200
+    assert feed["feed_url"] == f"http://127.0.0.1:{make_run.port}/feeds/articles.json"
 
 
 def test_a_long_url_is_a_problem_at_both_layers(make_run):

@@ -9,6 +9,7 @@ from api.articles import live, staff
 from api.articles.models import Article, ArticleSlugRedirect, ArticleStatus
 from api.articles.permissions import Do, authorize, authorize_delete, authorize_edit
 from api.articles.services import save_article
+from api.articles.slugs import unique_slug
 from api.articles.workflow import METADATA_FIELDS
 from api.audit.services import changes_between, record
 from api.core import clock
@@ -54,12 +55,17 @@ def create_article(user: User, data: dict[str, Any]) -> Article:
     authorize(user, Do.CREATE)
     fields = dict(data)
     comment = fields.pop("comment", "") or "Created."
+    if not fields.get("slug"):
+        fields["slug"] = unique_slug(fields["title"])
     _slug_is_free(fields["slug"], None)
+    # Inserted as revision 1 (version 1): numbering the revision afterwards would be a
+    # second UPDATE, and a new article's first ETag would say v2.
     article = save_article(
-        None, {**fields, "status": ArticleStatus.DRAFT, "created_by_id": user.id}
+        None,
+        {**fields, "status": ArticleStatus.DRAFT, "created_by_id": user.id, "current_revision": 1},
     )
     article = staff.reload(article)
-    add_revision(article, content_of(article), user, comment)
+    add_revision(article, content_of(article), user, comment, number=1)
     db.session.flush()
     summary = {k: v for k, v in state_of(article).items() if k != "body_markdown"}
     record(user, "article.create", "article", article.id, label=article.slug, changes=summary)
@@ -82,6 +88,13 @@ def update_article(
     old_slug = article.slug
     if "slug" in fields and fields["slug"] != old_slug:
         _slug_is_free(fields["slug"], article)
+    # A content change numbers its revision in the same UPDATE as the content (and imported
+    # content with no revision yet gets a baseline before it): one change, one version.
+    numbered = _changes_content(before, fields)
+    revision_before = article.current_revision
+    baseline = revision_before == 0
+    if numbered:
+        fields["current_revision"] = article.current_revision + (2 if baseline else 1)
     with versioned_writes("article"):
         save_article(article, fields)
         if article.slug != old_slug:
@@ -90,11 +103,21 @@ def update_article(
     after = state_of(article)
     changes = changes_between(before, after)
     if set(changes) & set(CONTENT_FIELDS):
-        if article.current_revision == 0:  # imported content: keep what it was, too
-            add_revision(article, {k: before[k] for k in CONTENT_FIELDS}, None, BASELINE_COMMENT)
-        revision = add_revision(article, content_of(article), user, comment)
+        number = article.current_revision if numbered else None
+        if baseline:  # imported content: keep what it was, too
+            add_revision(
+                article,
+                {k: before[k] for k in CONTENT_FIELDS},
+                None,
+                BASELINE_COMMENT,
+                number=number - 1 if number is not None else None,
+            )
+        revision = add_revision(article, content_of(article), user, comment, number=number)
         flush_versioned("article")
         changes["revision"] = revision.number
+    elif numbered:  # not a change after all: no revision may go missing
+        article.current_revision = revision_before
+        flush_versioned("article")
     if changes:
         record(user, action, "article", article.id, label=article.slug, changes=changes)
     return article
@@ -125,6 +148,17 @@ def _update_live_article(
     if changes:
         record(user, action, "article", article.id, label=article.slug, changes=changes)
     return staff.reload(article)
+
+
+def _changes_content(before: dict[str, Any], fields: dict[str, Any]) -> bool:
+    """Whether saving `fields` will change the content, read as `save_article` stores it
+    (topics deduplicated, the primary one defaulting to the first)."""
+    wanted = {name: fields[name] for name in CONTENT_FIELDS if name in fields}
+    if "topics" in wanted:
+        topics = list(dict.fromkeys(wanted["topics"]))
+        wanted["topics"] = topics
+        wanted["primary_topic"] = fields.get("primary_topic") or (topics[0] if topics else None)
+    return any(before[name] != value for name, value in wanted.items())
 
 
 def restore_revision(user: User, article: Article, number: int, comment: str = "") -> Article:

@@ -13,6 +13,7 @@ revision, rendered as a read would render it) with `live_revision` and `pending_
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
@@ -206,3 +207,22 @@ def working_copy(article: Article) -> dict[str, Any]:
         "topics": [link.topic for link in links],
         "primary_topic": next((link.topic for link in links if link.is_primary), None),
     }
+
+
+@dataclass(frozen=True)
+class WorkingCopy:
+    """An article read through its working copy: the pending revision's fields over the row's
+    (read-only: nothing set here can be flushed)."""
+
+    article: Article
+    fields: dict[str, Any]
+
+    def __getattr__(self, name: str) -> Any:
+        fields = self.__dict__.get("fields") or {}
+        return fields[name] if name in fields else getattr(self.article, name)
+
+
+def as_it_would_publish(article: Article) -> Article | WorkingCopy:
+    """The article as publishing it now would show it: the row, or its pending revision."""
+    working = working_copy(article)
+    return article if working["pending_revision"] is None else WorkingCopy(article, working)

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import redirect, url_for
+from flask import Response, redirect, request, url_for
 from flask.views import MethodView
+from werkzeug.exceptions import HTTPException
 
 from api.articles import actions, live, services, staff, workflow
 from api.articles.models import Article
@@ -32,8 +33,43 @@ OPTIONAL_TOKEN = [{}, {"bearerAuth": []}]
 WRITERS = (Role.WRITER, Role.EDITOR)
 
 
+def _with_query(url: str) -> str:
+    query = request.query_string.decode("latin-1")
+    return f"{url}?{query}" if query else url
+
+
+@blp.after_app_request
+def redirect_old_slug_subresources(response: Response) -> Response:
+    """A 404 under `/api/v1/articles/<old-slug>/...` becomes a 301 to the same sub-resource of
+    the current slug, query string kept (the article itself redirects in its own view).
+
+    Only 404s of reads pay the lookup; what is redirected is what the caller may see.
+    """
+    rule = request.url_rule
+    if (
+        response.status_code != 404
+        or request.method not in ("GET", "HEAD")
+        or rule is None
+        or not rule.rule.startswith(f"{blp.url_prefix}/<slug>/")
+        or not request.view_args
+    ):
+        return response
+    try:
+        public = current_user() is None
+    except HTTPException:
+        return response
+    new_slug = staff.redirected_slug(request.view_args["slug"], public=public)
+    if new_slug is None:
+        return response
+    url = url_for(request.endpoint or "", **{**request.view_args, "slug": new_slug})
+    return redirect(_with_query(url), 301)
+
+
 def staff_view(article: Article, user: User) -> staff.StaffView:
-    """The staff shape: the working copy (a pending revision, if any) and the actions open now."""
+    """The staff shape: the working copy (a pending revision, if any), its body as patients
+    would see it today (internal links resolved, after a write as on a read), and the actions
+    open now."""
+    resolve_public_body(article)
     return staff.StaffView(
         article, **workflow.actions_now(user, article), working=live.working_copy(article)
     )
@@ -55,8 +91,10 @@ class Articles(MethodView):
         every status is listed; `status` (repeatable) narrows it.
         """
         if current_user() is None and "status" not in args:
+            services.check_filter_values(public=True, **args)
             return services.public_summaries(**args)
         require_user()
+        services.check_filter_values(public=False, **args)
         return staff.staff_summaries(**args)
 
     @staff_only(blp, *WRITERS)
@@ -92,11 +130,9 @@ class ArticleItem(MethodView):
             new_slug = staff.redirected_slug(slug, public=user is None)
             if new_slug is None:
                 raise Problem(404, f"No published article has the slug '{slug}'.")
-            return redirect(url_for("articles.ArticleItem", slug=new_slug), 301)
+            return redirect(_with_query(url_for("articles.ArticleItem", slug=new_slug)), 301)
         if user is None:
             return article, 200, etag_header("article", article)
-        # Staff preview the body as patients would see it today.
-        resolve_public_body(article)
         return staff_view(article, user), 200, etag_header("article", article)
 
     @staff_only(blp, *WRITERS)

@@ -51,6 +51,9 @@ class PublicRead:
                 # A public review's status (current, due_soon, overdue) moves with the day.
                 clock.now().date().isoformat(),
                 current_app.config["CACHE_VARIANT"],
+                # Without SITE_URL, links name the host asked (feed self-links): one body per
+                # host, so a Host header cannot plant its name in what others are served.
+                "" if current_app.config["SITE_URL"] else request.host_url,
             )
         )
         return hmac.new(key, material.encode(), hashlib.sha256).hexdigest()[:32]
@@ -149,7 +152,10 @@ def _validate_by_body(response: Response) -> None:
 
 def representation_variant(config: dict[str, object]) -> str:
     """What else shapes public responses: the settings that go into URLs and feeds."""
-    names = ("ARTICLE_URL_TEMPLATE", "TOPIC_URL_TEMPLATE", "FEED_SIZE", "FEED_TITLE", "CACHE_SALT")
+    names = (
+        "ARTICLE_URL_TEMPLATE", "TOPIC_URL_TEMPLATE", "SITE_URL", "FEED_SIZE", "FEED_TITLE",
+        "CACHE_SALT",
+    )  # fmt: skip
     return "|".join(str(config.get(name)) for name in names)
 
 

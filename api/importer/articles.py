@@ -14,12 +14,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import exists, select
+
 from api.articles import live, staff
 from api.articles.models import Article, ArticleStatus
 from api.articles.services import save_article
 from api.audit.services import changes_between, record
+from api.authors.models import Author
+from api.extensions import db
 from api.importer.frontmatter import FrontMatterError, parse_article
 from api.revisions.services import CONTENT_FIELDS, add_revision, content_of
+from api.topics.models import Topic
 
 BASELINE_COMMENT = live.BASELINE_COMMENT
 _DRAFT = ArticleStatus.DRAFT
@@ -35,20 +40,59 @@ class Imported:
 
 
 def read_article_file(path: Path) -> tuple[dict[str, Any], ArticleStatus]:
-    """The file's article fields, and the status its front matter asks for."""
-    fields = parse_article(path.read_text(encoding="utf-8"))
-    return fields, fields.pop("status")
+    """The file's article fields, and the status its front matter asks for.
+
+    Every problem of the file at once, in one error: the front matter's own (a bad slug, a
+    missing title) and what it refers to (an unknown author, each unknown topic, a slug
+    that another article's old URL still holds), so one run shows the whole fix."""
+    try:
+        fields = parse_article(path.read_text(encoding="utf-8"))
+        problems = []
+    except FrontMatterError as error:
+        if error.fields is None:  # not even a front matter to check further
+            raise
+        fields, problems = error.fields, [str(error)]
+    requested = fields.pop("status", ArticleStatus.DRAFT)
+    problems += reference_problems(fields, requested)
+    if problems:
+        raise FrontMatterError("; ".join(problems))
+    return fields, requested
 
 
-def import_article_file(path: Path, *, submit: bool = False) -> Imported:
-    """Import one file as a draft (see the module docstring). Raises on any problem."""
-    fields, requested = read_article_file(path)
+def reference_problems(fields: dict[str, Any], requested: ArticleStatus) -> list[str]:
+    """What the (valid) fields ask for that cannot be: each a "field: reason" (two queries)."""
+    problems = []
     if requested is not ArticleStatus.DRAFT:
-        raise FrontMatterError(
+        problems.append(
             f"status: {requested.value} is not imported: an import makes a draft and "
             "publishing goes through review (remove the status line, or use --submit to "
             "send the draft for review)"
         )
+    slug, author = fields.get("slug"), fields.get("author")
+    topics = list(dict.fromkeys(fields.get("topics") or []))
+    if (
+        slug is not None
+        and not _exists(Article.slug == slug)
+        and staff.redirect_owner(slug) is not None
+    ):
+        problems.append(f"slug: '{slug}' is an old slug of another article and redirects to it")
+    if author is not None and not _exists(Author.slug == author):
+        problems.append(f"author: unknown author '{author}'")
+    known = set(db.session.scalars(select(Topic.slug).where(Topic.slug.in_(topics))))
+    problems += [f"topics: unknown topic '{topic}'" for topic in topics if topic not in known]
+    primary = fields.get("primary_topic")
+    if primary is not None and "topics" in fields and primary not in topics:
+        problems.append(f"primary_topic: '{primary}' is not among the topics")
+    return problems
+
+
+def _exists(condition: Any) -> bool:
+    return bool(db.session.scalar(select(exists().where(condition))))
+
+
+def import_article_file(path: Path, *, submit: bool = False) -> Imported:
+    """Import one file as a draft (see the module docstring). Raises on any problem."""
+    fields, _draft = read_article_file(path)
     imported = import_fields(fields, source=path.name)
     article = imported.article
     pending_draft = article.pending_status == live.PENDING_DRAFT
@@ -107,8 +151,9 @@ def _revise_live(
 
 
 def _create(fields: dict[str, Any], source: str) -> Article:
-    article = staff.reload(save_article(None, {**fields, "status": _DRAFT}))
-    add_revision(article, content_of(article), None, f"Imported from {source}.")
+    # Inserted as revision 1: one write, version 1 (as through the API).
+    article = staff.reload(save_article(None, {**fields, "status": _DRAFT, "current_revision": 1}))
+    add_revision(article, content_of(article), None, f"Imported from {source}.", number=1)
     summary = {k: v for k, v in content_of(article).items() if k != "body_markdown"}
     record(
         None, "article.import", "article", article.id, label=article.slug,

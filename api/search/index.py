@@ -6,7 +6,7 @@ PostgreSQL keeps a weighted, STORED generated `tsvector` column `articles.search
 GIN index. Either way the index changes in the same transaction as the article. The indexed
 text is what readers read: `body_text` has link text, not slugs; `search_headings` and
 `search_synonyms` (the synonyms of the article's topics) are derived on write. Migration 0005
-created the index, 0010 added the two fields, the type-ahead key index and (PostgreSQL, where
+created the index, 0013 added the two fields, the type-ahead key index and (PostgreSQL, where
 pg_trgm can be enabled) the trigram index on the vocabulary.
 
 None of these objects is in the ORM models: they are store-specific. `include_name` hides them
@@ -14,7 +14,7 @@ from Alembic autogenerate and from the "migrations == models" test, so neither s
 
 Caution: SQLite batch mode (`render_as_batch`) rebuilds a table by copying it, which DROPS
 its triggers. A later migration that batch-alters `articles` on SQLite must recreate the
-three `articles_fts_*` triggers exactly as migration 0010 does.
+three `articles_fts_*` triggers exactly as migration 0013 does.
 """
 
 from __future__ import annotations

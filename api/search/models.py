@@ -20,7 +20,7 @@ class SearchWord(Base):
     Words are only ever added (a word that no longer appears costs a row, not a wrong answer:
     a correction is offered only when searching it finds public articles). Candidates for a
     misspelling are read by (length, initial) from the index, never by scanning every word;
-    PostgreSQL also keeps a trigram index on `word` (migration 0010, when pg_trgm exists).
+    PostgreSQL also keeps a trigram index on `word` (migration 0013, when pg_trgm exists).
     """
 
     __tablename__ = "search_words"

@@ -4,7 +4,7 @@ A word the vocabulary lacks is corrected in two ways, best first:
 - split in two when both halves are indexed words ("backpain" -> "back pain");
 - the closest indexed words by edit distance (1 edit for short words, 2 for longer ones).
 Candidates come from an index, never from a scan of the vocabulary: PostgreSQL asks the
-pg_trgm trigram index (`word % :typed`, when migration 0010 could create it); otherwise,
+pg_trgm trigram index (`word % :typed`, when migration 0013 could create it); otherwise,
 and on SQLite, the (length, initial) index gives the words of nearly the same length with the
 same first letter, and rapidfuzz measures them. A typo in the first letter is not corrected.
 """

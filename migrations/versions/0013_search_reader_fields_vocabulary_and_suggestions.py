@@ -8,8 +8,8 @@ pg_trgm index when the extension can be enabled) and `search_suggestions` (type-
 one per word start of every title, topic name and synonym). Existing rows are backfilled here;
 from now on api/search/indexing.py keeps them in step. See api/search/index.py.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-11-29 06:40:00
 """
 
@@ -22,8 +22,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011"
-down_revision: str | None = "0010"
+revision: str = "0013"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
