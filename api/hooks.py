@@ -8,8 +8,9 @@ fails loudly instead of silently losing change events, webhooks or content-versi
 Order matters where two hooks share an event, and is the order of the calls below:
 - `before_flush`: articles changed only in workflow bookkeeping keep their updated_at, then
   the content version decides whether the flush is public (it ignores updated_at anyway).
-- `after_flush`: the topic index syncs `public_since`, then the change recorder remembers
-  what the flush wrote (independent of each other; kept in this order).
+- `after_flush`: the topic index syncs `public_since`, the search index derives its fields,
+  vocabulary and type-ahead keys, then the change recorder remembers what the flush wrote
+  (independent of each other; kept in this order).
 - `do_orm_execute`: the recorder reads what a bulk DELETE is about to remove, then the
   content version marks the bulk write (independent of each other).
 - `before_commit`: the change recorder writes its events (and the webhooks' outbox rows)
@@ -27,6 +28,7 @@ from api.caching import state as content_version
 from api.changes import recorder
 from api.changes.emitter import ChangeListeners
 from api.core.db import HOOKS_INSTALLED
+from api.search import indexing as search_index
 from api.webhooks.services import on_events_recorded, on_events_withdrawn
 
 
@@ -36,6 +38,7 @@ def install_hooks(app: Flask) -> None:
     if sessions.kw.get("info", {}).get(HOOKS_INSTALLED):
         raise RuntimeError("the session hooks of this app are installed already")
     topic_index.install(sessions)
+    search_index.install(sessions)
     timestamps.install(sessions)
     webhooks = ChangeListeners(recorded=(on_events_recorded,), withdrawn=(on_events_withdrawn,))
     recorder.install(sessions, webhooks)

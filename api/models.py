@@ -13,6 +13,7 @@ from api.previews.models import ArticlePreview
 from api.review.models import ArticleReview
 from api.revisions.models import ArticleRevision
 from api.search.gaps.models import SearchQueryDay
+from api.search.models import SearchSuggestion, SearchWord
 from api.taxonomy.models import TopicRelation
 from api.topics.models import Topic
 from api.users.models import ApiToken, User
@@ -35,6 +36,8 @@ __all__ = [
     "Newsletter",
     "OutboxMessage",
     "SearchQueryDay",
+    "SearchSuggestion",
+    "SearchWord",
     "Subscription",
     "Topic",
     "TopicRelation",

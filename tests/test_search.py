@@ -191,6 +191,7 @@ def test_malformed_queries_never_fail(client, seeded):
         response = client.get("/api/v1/search", query_string={"q": q})
         if response.status_code != 200 or set(response.get_json()) != {
             "query",
+            "did_you_mean",
             "articles",
             "topics",
             "authors",

@@ -66,3 +66,46 @@ def test_upgrade_indexes_existing_articles_and_downgrade_removes_the_index(empty
     assert search_object_names(empty_store) == set()
     command.upgrade(config, "head")
     assert [hit["slug"] for hit in client.get("/api/v1/search?q=quokka").get_json()["articles"]]
+
+
+SYNONYM_TOPIC = """
+    INSERT INTO topics (slug, name, description, description_html, position, synonyms, codes,
+        version, created_at, updated_at)
+    VALUES ('marsupials', 'Marsupials', '', '', 0, '["wallaby"]', '{}', 1, :now, :now);
+    INSERT INTO article_topics (article_id, topic_id, position, is_primary)
+    VALUES (1, 1, 0, true);
+"""
+
+
+def test_0013_backfills_synonyms_vocabulary_and_suggestions(empty_store, make_app):
+    config = alembic_config(empty_store)
+    command.upgrade(config, "0012")
+    engine = make_engine(empty_store)
+    with engine.begin() as connection:
+        for statement in filter(str.strip, (INSERT_ARTICLE + SYNONYM_TOPIC).split(";")):
+            connection.execute(text(statement), {"now": "2026-01-01 00:00:00+00:00"})
+    engine.dispose()
+
+    command.upgrade(config, "head")
+    client = make_app(DATABASE_URL=empty_store).test_client()
+    found = client.get("/api/v1/search?q=wallaby").get_json()  # the topic's synonym
+    assert [hit["slug"] for hit in found["articles"]] == ["older"]
+    corrected = client.get("/api/v1/search?q=quokkka").get_json()  # the backfilled vocabulary
+    assert corrected["did_you_mean"] == "quokka"
+    suggested = client.get("/api/v1/search/suggest?q=wal").get_json()
+    assert suggested["topics"][0]["label"] == "Marsupials (wallaby)"
+    assert client.get("/api/v1/search/suggest?q=before").get_json()["articles"][0]["slug"] == (
+        "older"
+    )
+
+    command.downgrade(config, "0012")
+    engine = make_engine(empty_store)
+    with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            query = "SELECT id FROM articles WHERE search_vector @@ to_tsquery('english', 'quokka')"
+        else:
+            query = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'quokka'"
+        assert connection.execute(text(query)).scalars().all() == [1]  # the old index works
+        assert "search_words" not in inspect(connection).get_table_names()
+    engine.dispose()
+    command.upgrade(config, "head")

@@ -69,6 +69,7 @@ def test_the_apps_sessions_carry_every_hook_in_the_documented_order(app):
         session = db.session
         assert _listeners(session, "after_flush") == [
             "api.articles.topic_index._sync_public_since",
+            "api.search.indexing._after_flush",
             "api.changes.recorder._remember_writes",
         ]
         # Change events (and their webhooks) are written first; the content version last.

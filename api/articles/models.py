@@ -76,6 +76,14 @@ class Article(TimestampMixin, Base):
     body_html: Mapped[str] = mapped_column(Text, default="")
     body_text: Mapped[str] = mapped_column(Text, default="")
     toc: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument, default=list)
+    # Search index fields (api/search/index.py), derived on write, read by the index only:
+    # the headings of the body, and the synonyms of the article's topics.
+    search_headings: Mapped[str] = mapped_column(
+        Text, default="", server_default=text("''"), deferred=True
+    )
+    search_synonyms: Mapped[str] = mapped_column(
+        Text, default="", server_default=text("''"), deferred=True
+    )
     language: Mapped[str] = mapped_column(String(35), default="en")
     status: Mapped[ArticleStatus] = mapped_column(
         string_enum(ArticleStatus, "status"),

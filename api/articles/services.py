@@ -251,9 +251,15 @@ def derived_from_markdown(markdown: str) -> tuple[dict[str, Any], tuple[str, ...
     the articles it links to: what an article stores for it (also previews of a revision)."""
     rendered = render_article_body(markdown)
     words_per_minute = current_app.config["READING_WORDS_PER_MINUTE"]
+    # The text search indexes and snippets quote: link text as readers see it, not slugs.
+    text = (
+        links.reader_text(rendered.html, rendered.link_slugs)
+        if rendered.link_slugs
+        else rendered.text
+    )
     derived = {
         "body_html": rendered.html,
-        "body_text": rendered.text,
+        "body_text": text,
         "toc": rendered.toc,
         "reading_time_minutes": readability.reading_time_minutes(rendered.text, words_per_minute),
         "reading_grade": readability.flesch_kincaid_grade(rendered.prose),
@@ -267,6 +273,8 @@ def derive_from_body(article: Article) -> tuple[str, ...]:
     Returns the slugs of the articles the body links to (stored by `save_article`).
     """
     derived, link_slugs = derived_from_markdown(article.body_markdown)
+    # A field of the search index (api/search/index.py): the headings, weighted above the body.
+    derived["search_headings"] = " ".join(entry["text"] for entry in derived["toc"])
     for name, value in derived.items():
         if getattr(article, name) != value:
             setattr(article, name, value)

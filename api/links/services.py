@@ -14,6 +14,7 @@ from api.articles.loading import SUMMARY_OPTIONS
 from api.articles.models import Article
 from api.articles.visibility import public_articles, public_filter
 from api.core.errors import Problem
+from api.core.markdown import html_to_text
 from api.extensions import db
 from api.links.models import ArticleLink
 from api.links.rendering import Target, has_markers, resolve_markers
@@ -82,6 +83,18 @@ def public_targets_by_slug(slugs: Iterable[str]) -> dict[str, Target]:
         select(Article.slug, Article.title).where(Article.slug.in_(wanted), public_filter())
     )
     return {slug: Target(slug=slug, title=title) for slug, title in rows}
+
+
+def reader_text(markup: str, slugs: Iterable[str]) -> str:
+    """The visible text of a body as the public reads it now: link text, never a slug.
+
+    A link written `[[slug]]` shows its public target's title, or the slug made readable
+    ("Sore back") when the target is not public; the search index holds this text.
+    """
+    with db.session.no_autoflush:  # called while an article is being built
+        targets = public_targets_by_slug(slugs)
+    resolved = resolve_markers(markup, targets, "/articles/{slug}")
+    return html_to_text(resolved)
 
 
 def resolve_public_body(article: Article) -> None:

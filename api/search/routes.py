@@ -30,9 +30,12 @@ class Search(MethodView):
     def get(self, args: dict[str, Any], pagination_parameters: Any) -> Any:
         """Search published articles, topics and authors
 
-        Articles come best first (title counts more than summary, summary more than body),
-        each with a relevance `score` and a highlighted `snippet`; stemming and topic synonyms
-        widen the query. A query that does not parse is searched as plain words.
+        Articles come best first (title > topic synonyms > summary > headings > body), each
+        with a `score` from 0 to 1 (one scale for every query) and a highlighted `snippet` of
+        the text as readers read it; stemming and topic synonyms widen the query. A query that
+        finds little and has words the index lacks is corrected (typos, run-together words):
+        the correction's results come back with `did_you_mean`. A query that does not parse is
+        searched as plain words.
         """
         results = services.search(
             args.pop("q"),
@@ -49,8 +52,9 @@ class Suggest(MethodView):
     @blp.arguments(SuggestArgsSchema, location="query")
     @blp.response(200, SuggestionsSchema)
     def get(self, args: dict[str, Any]) -> Any:
-        """Suggest titles and topic names for type-ahead
+        """Suggest titles and topics for type-ahead
 
-        Public article titles and topic names that start with `q`, ignoring case.
+        Public article titles, topic names and topic synonyms with a word that starts with
+        `q`, ignoring case; a key that starts the title or name first, then by popularity.
         """
         return services.suggest(args["q"], limit=args["limit"])

@@ -40,7 +40,13 @@ class ArticleHitSchema(ArticleSummarySchema):
 
     score = ma.fields.Float(
         dump_only=True,
-        metadata={"description": "Relevance; higher is better, comparable within one response"},
+        metadata={
+            "description": (
+                "Relevance from 0 to 1, the same scale for every query and store: each field "
+                "the whole query matches adds its weight (title > topic synonyms > summary > "
+                "headings > body), the store's own rank breaks ties"
+            )
+        },
     )
     snippet = ma.fields.String(
         dump_only=True,
@@ -49,7 +55,18 @@ class ArticleHitSchema(ArticleSummarySchema):
 
 
 class SearchResultsSchema(Schema):
-    query = ma.fields.String(dump_only=True)
+    query = ma.fields.String(dump_only=True, metadata={"description": "The query as typed"})
+    did_you_mean = ma.fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": (
+                "When the query as typed found little and a correction of its words (against "
+                "the indexed vocabulary) finds more: the corrected query, whose results these "
+                "are. Null otherwise."
+            )
+        },
+    )
     articles = ma.fields.List(
         ma.fields.Nested(ArticleHitSchema),
         dump_only=True,
@@ -73,7 +90,9 @@ class SuggestArgsSchema(Schema):
     q = ma.fields.String(
         required=True,
         validate=[ma.validate.Length(min=1, max=100), _has_text],
-        metadata={"description": "The start of a title or topic name, any case"},
+        metadata={
+            "description": "The start of any word of a title, topic name or synonym, any case"
+        },
     )
     limit = ma.fields.Integer(load_default=8, validate=ma.validate.Range(min=1, max=20))
 
@@ -83,6 +102,24 @@ class ArticleSuggestionSchema(Schema):
     title = ma.fields.String(dump_only=True)
 
 
+class TopicSuggestionSchema(TopicSummarySchema):
+    label = ma.fields.String(
+        dump_only=True,
+        metadata={
+            "description": "What to show: the name, and the synonym typed when a synonym "
+            'matched ("Mast cell activation (MCAS)")'
+        },
+    )
+
+
 class SuggestionsSchema(Schema):
-    articles = ma.fields.List(ma.fields.Nested(ArticleSuggestionSchema), dump_only=True)
-    topics = ma.fields.List(ma.fields.Nested(TopicSummarySchema), dump_only=True)
+    articles = ma.fields.List(
+        ma.fields.Nested(ArticleSuggestionSchema),
+        dump_only=True,
+        metadata={"description": "Public articles, best first: title start, then popularity"},
+    )
+    topics = ma.fields.List(
+        ma.fields.Nested(TopicSuggestionSchema),
+        dump_only=True,
+        metadata={"description": "Topics by name or synonym, best first"},
+    )

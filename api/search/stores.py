@@ -19,15 +19,21 @@ from sqlalchemy.dialects.postgresql import TSVECTOR
 
 from api.articles.models import Article
 from api.articles.visibility import public_filter
-from api.search.index import FTS_TABLE, SEARCH_VECTOR
+from api.search.index import FIELD_WEIGHTS, FIELDS, FTS_TABLE, SEARCH_VECTOR
 from api.search.query import Conjunction, Group, SearchQuery, Term
 
 # Private-use characters mark matches in raw snippets; HTML is made after escaping the text.
 MARK_START, MARK_END = "\ue000", "\ue001"
 SNIPPET_WORDS = 32
-# Title counts most, then the summary, then the body (like PostgreSQL's weights A, B, C).
-FTS_COLUMN_WEIGHTS = (10.0, 4.0, 1.0)
-BODY_COLUMN = 2
+BODY_COLUMN = FIELDS.index("body_text")
+# Score, the same on both stores, 0 to 1 and comparable between queries: each field in which
+# the whole query matches adds its weight (title > synonyms > summary > headings > body);
+# the store's own rank, squashed into [0, 1) as r / (1 + r), only breaks ties within that.
+SCORE_SCALE = sum(FIELD_WEIGHTS) + 1.0
+
+
+def _normalized(field_points: ColumnElement[Any], native: ColumnElement[Any]) -> Any:
+    return (field_points + native) / SCORE_SCALE
 
 
 class SqliteStore:
@@ -44,9 +50,22 @@ class SqliteStore:
     def _match(self) -> ColumnElement[bool]:
         return self.fts.op("MATCH")(self.parameter)
 
+    def _field_points(self) -> ColumnElement[Any]:
+        # One FTS5 lookup per field (a column filter over the whole expression), not per row.
+        points: list[ColumnElement[Any]] = []
+        for name, weight in zip(FIELDS, FIELD_WEIGHTS, strict=True):
+            # Names are our constants; the user's text is only ever the bound parameter.
+            in_field = sa.text(
+                f"articles.id IN (SELECT rowid FROM {FTS_TABLE} "  # noqa: S608
+                f"WHERE {FTS_TABLE} MATCH :fts_{name})"
+            ).bindparams(sa.bindparam(f"fts_{name}", f"{{{name}}} : ({self.expression})"))
+            points.append(sa.case((in_field, weight), else_=0.0))
+        return sum(points[1:], points[0])
+
     def matching(self) -> Select[Any]:
         """Ids, publication times and scores of the public articles that match."""
-        score = (-func.bm25(self.fts, *FTS_COLUMN_WEIGHTS)).label("score")
+        bm25 = -func.bm25(self.fts, *FIELD_WEIGHTS)
+        score = _normalized(self._field_points(), bm25 / (1.0 + bm25)).label("score")
         return (
             select(Article.id, Article.published_at, score)
             .select_from(self.table)
@@ -109,12 +128,29 @@ class PostgresStore:
 
     def matching(self) -> Select[Any]:
         """Ids, publication times and scores of the public articles that match."""
-        score = func.ts_rank_cd(self.vector, self.tsquery).label("score")
+        # Normalization 32 is rank / (rank + 1): 0 to 1 whatever the query.
+        native = func.ts_rank_cd(self.vector, self.tsquery, 32)
+        score = _normalized(self._field_points(), native).label("score")
         return (
             select(Article.id, Article.published_at, score)
             .select_from(Article)
             .where(self.vector.op("@@")(self.tsquery), public_filter())
         )
+
+    def _field_points(self) -> ColumnElement[Any]:
+        # Weights A, B, C are title, synonyms, summary; headings and body share D, so the
+        # headings field is checked on its own text (a few words, matching rows only).
+        checks = [
+            func.ts_filter(self.vector, sa.literal_column(f"'{{{label}}}'::\"char\"[]"))
+            for label in "abc"
+        ]
+        headings = func.to_tsvector(ENGLISH, Article.__table__.c.search_headings)
+        body = func.ts_filter(self.vector, sa.literal_column("'{d}'::\"char\"[]"))
+        points = [
+            sa.case((vector.op("@@")(self.tsquery), weight), else_=0.0)
+            for vector, weight in zip([*checks, headings, body], FIELD_WEIGHTS, strict=True)
+        ]
+        return sum(points[1:], points[0])
 
     def with_snippets(self, page: Any) -> Select[Any]:
         """The articles of `page` (ids and scores), each with its highlighted body snippet."""
