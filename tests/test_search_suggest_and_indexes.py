@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import event
 
 from api.articles.models import ArticleStatus
+from tests.support.urls import api_url, site_url, topic_ref
 
 
 def suggest(client, q, **params) -> dict[str, Any]:
@@ -26,10 +27,17 @@ def test_suggest_titles_and_topic_names_by_prefix_ignoring_case(client, make):
     make.article(title="A mast cell story")  # contains, does not start with
     for q in ("mast", "MAST", " Mast "):
         body = suggest(client, q)
-        assert body["articles"] == [{"slug": article.slug, "title": "Mast cells and you"}]
-        assert body["topics"] == [{"slug": "mast-cells", "name": "Mast cell activation"}]
+        assert body["articles"] == [
+            {
+                "slug": article.slug,
+                "title": "Mast cells and you",
+                "url": site_url("article", article.slug),
+                "api_url": api_url("article", article.slug),
+            }
+        ]
+        assert body["topics"] == [topic_ref("mast-cells", "Mast cell activation")]
     body = suggest(client, "ma", limit=1)
-    assert body["topics"] == [{"slug": "masks", "name": "Masks"}]
+    assert body["topics"] == [topic_ref("masks", "Masks")]
 
 
 def test_suggest_treats_wildcards_literally(client, make):
