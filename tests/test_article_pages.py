@@ -154,7 +154,8 @@ def test_a_writer_cannot_forge_link_data(client, make):
         slug="forged",
         body_markdown=(
             '<a href="https://evil.example" data-article-slug="trusted">x</a> '
-            '<a href="/topics/real" data-topic-slug="fake">y</a>'
+            '<a href="/topics/real" data-topic-slug="fake">y</a> '
+            '<a title="first" href="/topics/other">z</a>'
         ),
     )
     assert links_in(client.get("/api/v1/articles/forged").get_json()["body_html"]) == [
@@ -162,6 +163,12 @@ def test_a_writer_cannot_forge_link_data(client, make):
         {
             "href": site_url("topic", "real"),
             "data-topic-slug": "real",
+            "rel": "noopener noreferrer",
+        },
+        {
+            "href": site_url("topic", "other"),
+            "data-topic-slug": "other",
+            "title": "first",
             "rel": "noopener noreferrer",
         },
     ]

@@ -29,11 +29,7 @@ WIKILINK = re.compile(rf"\[\[\s*({SLUG_PATTERN})\s*(?:\|([^\]\n]+))?\]\]")
 ANCHOR = re.compile(r"<a ([^>]*)>(.*?)</a>", re.DOTALL)
 HREF = re.compile(r'(?:^| )href="([^"]*)"')
 INTERNAL_HREF = re.compile(rf"/articles/({SLUG_PATTERN})/?(#[A-Za-z0-9_-]*)?")
-# A sanitized topic link: the sanitizer writes attributes as `name="value"`, href first.
-TOPIC_ANCHOR = re.compile(
-    rf'<a href="/topics/({SLUG_PATTERN})/?(#[A-Za-z0-9_-]*)?"((?: [a-z]+="[^"<>]*")*)>(.*?)</a>',
-    re.DOTALL,
-)
+TOPIC_HREF = re.compile(rf"/topics/({SLUG_PATTERN})/?(#[A-Za-z0-9_-]*)?")
 MARKER = re.compile(
     rf"<!--careleaf:link ({SLUG_PATTERN})(#[A-Za-z0-9_-]*)?-->(.*?)<!--/careleaf:link-->",
     re.DOTALL,
@@ -116,7 +112,7 @@ def has_article_markers(markup: str) -> bool:
 
 def has_markers(markup: str) -> bool:
     """The body has internal links to resolve (article markers or topic links)."""
-    return has_article_markers(markup) or '<a href="/topics/' in markup
+    return has_article_markers(markup) or 'href="/topics/' in markup
 
 
 def _readable(slug: str) -> str:
@@ -142,7 +138,15 @@ def resolve_markers(markup: str, targets: Mapping[str, Target], href: LinkHref) 
         return _link("article", target.slug, href("article", target.slug) + fragment, text)
 
     def topic(anchor: re.Match[str]) -> str:
-        slug, fragment, attributes = anchor.group(1), anchor.group(2) or "", anchor.group(3)
-        return _link("topic", slug, href("topic", slug) + fragment, anchor.group(4), attributes)
+        attributes = anchor.group(1)
+        found = HREF.search(attributes)
+        internal = TOPIC_HREF.fullmatch(found.group(1)) if found else None
+        if found is None or internal is None:
+            return anchor.group(0)
+        slug, fragment = internal.group(1), internal.group(2) or ""
+        others = (attributes[: found.start()] + attributes[found.end() :]).strip()
+        others = f" {others}" if others else ""
+        return _link("topic", slug, href("topic", slug) + fragment, anchor.group(2), others)
 
-    return TOPIC_ANCHOR.sub(topic, MARKER.sub(resolve, markup))
+    markup = MARKER.sub(resolve, markup)
+    return ANCHOR.sub(topic, markup) if "/topics/" in markup else markup
