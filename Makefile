@@ -1,4 +1,4 @@
-# Careleaf: `make run` serves the demo, `make test` runs the whole suite. See README.md.
+# Careleaf: `make run` serves the demo, `make test` runs the whole suite. See README.md and docs/.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -32,7 +32,8 @@ seed: migrate
 # (several workers would each count their own; gunicorn.conf.py refuses that).
 run: seed
 	@echo "Careleaf demo on http://127.0.0.1:$(PORT) (API docs: http://127.0.0.1:$(PORT)/docs)"
-	$(BIN)/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers 1 --threads 4 wsgi:app
+	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" \
+	  $(BIN)/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers 1 --threads 4 wsgi:app
 
 # Markers (pyproject.toml): each store's pass deselects the other store's tests, so under CI
 # (where any skip fails) nothing is skipped. PYTEST_ARGS adds options, e.g. PYTEST_ARGS=-x.
@@ -91,7 +92,7 @@ vendor-swagger-ui:
 		&& tar xzf swagger-ui-dist-$(SWAGGER_UI_VERSION).tgz
 	cd instance/swagger-ui/package && cp $(SWAGGER_UI_FILES) $(CURDIR)/api/docs/swagger_ui/
 
-# `make bench ARGS="--articles 100000 --stores postgresql"`; see README, Benchmark.
+# `make bench ARGS="--articles 100000 --stores postgresql"`; see docs/deployment-and-scale.md, Benchmark.
 bench: install
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
 		&& { apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }; }; } \

@@ -1,6 +1,6 @@
 """gunicorn settings for every documented way to serve Careleaf: `make run`, the production
-command (README, "Serving in production") and the benchmark. gunicorn reads this file from the
-working directory by itself; `-c gunicorn.conf.py` says so explicitly."""
+command (docs/deployment-and-scale.md, "Serving in production") and the benchmark. gunicorn
+reads this file from the working directory by itself; `-c gunicorn.conf.py` says so explicitly."""
 
 from api import serving
 from api.config import from_environment

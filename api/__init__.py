@@ -106,13 +106,16 @@ def _register_blueprints(api: Any) -> None:
     from api.changes.routes import blp as changes
     from api.feeds.routes import blp as feeds
     from api.health.routes import blp as health
+    from api.infobutton.routes import blp as infobutton
     from api.links.routes import blp as links
     from api.newsletter.routes import blp as newsletter
     from api.outbox.routes import blp as outbox
+    from api.previews.routes import blp as previews
     from api.related.routes import blp as related
     from api.review.record_routes import blp as reviews
     from api.review.routes import blp as review_queue
     from api.revisions.routes import blp as revisions
+    from api.search.gaps.routes import blp as search_gaps
     from api.search.routes import blp as search
     from api.taxonomy.routes import blp as taxonomy
     from api.topics.routes import blp as topics
@@ -132,6 +135,7 @@ def _register_blueprints(api: Any) -> None:
         newsletter,
         outbox,
         revisions,
+        previews,
         review_queue,
         reviews,
         users,
@@ -141,6 +145,8 @@ def _register_blueprints(api: Any) -> None:
         changes,
         bundles,
         webhooks,
+        infobutton,
+        search_gaps,
     ):
         api.register_blueprint(blueprint)
     document_conditional_reads(api.spec)

@@ -7,6 +7,7 @@ from flask import Flask
 from api.importer.cli import import_articles_command, seed_command
 from api.outbox.cli import outbox_group
 from api.review.cli import review_cli
+from api.search.gaps.cli import search_cli
 from api.users.cli import tokens_cli, users_cli
 
 
@@ -17,3 +18,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)
     app.cli.add_command(review_cli)
+    app.cli.add_command(search_cli)

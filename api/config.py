@@ -1,4 +1,4 @@
-"""Configuration, read once from environment variables (documented in README.md)."""
+"""Configuration, read once from environment variables (documented in docs/configuration.md)."""
 
 from __future__ import annotations
 
@@ -42,7 +42,8 @@ def from_environment() -> dict[str, Any]:
         "MAX_URL_BYTES": _int("MAX_URL_BYTES", 8000),
         "MAX_HEADER_FIELDS": _int("MAX_HEADER_FIELDS", 100),
         "MAX_HEADER_BYTES": _int("MAX_HEADER_BYTES", 16 * 1024),
-        "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:5000"),
+        # Unset: the host and port each request came to (api/core/site.py).
+        "SITE_URL": os.environ.get("SITE_URL") or None,
         "ARTICLE_URL_TEMPLATE": os.environ.get(
             "ARTICLE_URL_TEMPLATE", "https://clinic.example/learn/{slug}"
         ),
@@ -68,13 +69,20 @@ def from_environment() -> dict[str, Any]:
         # None means "a random key kept in the instance folder", resolved in create_app.
         "SECRET_KEY": os.environ.get("SECRET_KEY") or None,
         "PROXY_FIX_X_FOR": _int("PROXY_FIX_X_FOR", 0),
-        # Related articles (api/related): how long topic sizes are reused, how many recent
-        # public articles of each neighbouring topic are candidates.
         # Page totals (X-Pagination) are exact up to this many matches, a flagged lower bound
         # past it: counting stops there (api/core/pagination.py).
         "LIST_COUNT_CAP": _int("LIST_COUNT_CAP", 1_000),
+        # Related articles (api/related): how long topic sizes are reused, how many recent
+        # public articles of each neighbouring topic are candidates.
         "RELATED_STATS_TTL_SECONDS": _int("RELATED_STATS_TTL_SECONDS", 300),
         "RELATED_CANDIDATES_PER_TOPIC": _int("RELATED_CANDIDATES_PER_TOPIC", 50),
+        # Draft preview links (api/previews): their longest life, and the front-end page that
+        # shows one ({token}); unset, the link is the API's own GET /api/v1/previews/{token}.
+        "PREVIEW_TTL_HOURS": _int("PREVIEW_TTL_HOURS", 48),
+        "PREVIEW_URL_TEMPLATE": os.environ.get("PREVIEW_URL_TEMPLATE") or None,
+        # Per-query, per-day search counts (content gaps) are kept this many days;
+        # `flask search prune` deletes older ones.
+        "SEARCH_LOG_RETENTION_DAYS": _int("SEARCH_LOG_RETENTION_DAYS", 90),
         **_mail_settings(),
         **_outbox_settings(),
         **_newsletter_settings(),

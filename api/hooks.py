@@ -6,6 +6,8 @@ refuses to open a session from a factory without these hooks: code that skips `c
 fails loudly instead of silently losing change events, webhooks or content-version bumps.
 
 Order matters where two hooks share an event, and is the order of the calls below:
+- `before_flush`: articles changed only in workflow bookkeeping keep their updated_at, then
+  the content version decides whether the flush is public (it ignores updated_at anyway).
 - `after_flush`: the topic index syncs `public_since`, then the change recorder remembers
   what the flush wrote (independent of each other; kept in this order).
 - `do_orm_execute`: the recorder reads what a bulk DELETE is about to remove, then the
@@ -20,7 +22,7 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.articles import topic_index
+from api.articles import timestamps, topic_index
 from api.caching import state as content_version
 from api.changes import recorder
 from api.changes.emitter import ChangeListeners
@@ -34,6 +36,7 @@ def install_hooks(app: Flask) -> None:
     if sessions.kw.get("info", {}).get(HOOKS_INSTALLED):
         raise RuntimeError("the session hooks of this app are installed already")
     topic_index.install(sessions)
+    timestamps.install(sessions)
     webhooks = ChangeListeners(recorded=(on_events_recorded,), withdrawn=(on_events_withdrawn,))
     recorder.install(sessions, webhooks)
     content_version.install(sessions)  # its before_commit must stay the last one

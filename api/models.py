@@ -9,8 +9,10 @@ from api.core.db import Base
 from api.links.models import ArticleLink
 from api.newsletter.models import Newsletter, Subscription
 from api.outbox.models import OutboxMessage
+from api.previews.models import ArticlePreview
 from api.review.models import ArticleReview
 from api.revisions.models import ArticleRevision
+from api.search.gaps.models import SearchQueryDay
 from api.taxonomy.models import TopicRelation
 from api.topics.models import Topic
 from api.users.models import ApiToken, User
@@ -20,6 +22,7 @@ __all__ = [
     "ApiToken",
     "Article",
     "ArticleLink",
+    "ArticlePreview",
     "ArticleReview",
     "ArticleRevision",
     "ArticleSlugRedirect",
@@ -31,6 +34,7 @@ __all__ = [
     "ContentState",
     "Newsletter",
     "OutboxMessage",
+    "SearchQueryDay",
     "Subscription",
     "Topic",
     "TopicRelation",

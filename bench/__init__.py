@@ -1,1 +1,4 @@
-"""The performance benchmark: `make bench` / `python -m bench` (see README, Benchmark)."""
+"""The performance benchmark: `make bench` / `python -m bench`.
+
+See docs/deployment-and-scale.md, Benchmark.
+"""

@@ -195,7 +195,8 @@ def render(runs: dict[str, dict[str, Any]], notes: str) -> str:
     lines = [
         "# Careleaf benchmark results",
         "",
-        "Written by `make bench` (see README, Benchmark). Ratio = Careleaf's requests/s / the "
+        "Written by `make bench` (see docs/deployment-and-scale.md, Benchmark). "
+        "Ratio = Careleaf's requests/s / the "
         "ceiling's (a bare Flask app replaying the same bytes from memory, same gunicorn "
         "settings, same run). Errors = responses outside 2xx/3xx plus socket errors.",
         "",

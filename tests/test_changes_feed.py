@@ -251,12 +251,16 @@ def test_imported_drafts_record_no_events(feed, feed_app, make, tmp_path, frozen
     assert summary(read_all(feed, cursor)[0]) == []
 
 
-def test_a_refused_write_records_nothing(feed, make, editor):
+def test_a_pending_revision_or_a_refused_write_records_nothing(feed, make, editor):
     make.article(slug="public-one")
     _, cursor = read_all(feed)
-    # The change is flushed, then refused (published content is frozen): all of it rolls back.
-    response = editor.edit("/api/v1/articles/public-one", {"title": "Sneaky edit"})
-    assert response.status_code == 409, response.get_json()
+    # A content edit of a published article waits for review: the public sees no change.
+    response = editor.edit("/api/v1/articles/public-one", {"title": "Pending edit"})
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["pending_revision"]["state"] == "draft"
+    # Refused (no such topic): nothing of it is written, the new slug included.
+    refused = editor.edit("/api/v1/articles/public-one", {"slug": "moved", "topics": ["nope"]})
+    assert refused.status_code == 422, refused.get_json()
     assert editor.edit("/api/v1/articles/public-one", {"canonical_url": None}).status_code == 200
     assert read_all(feed, cursor)[0] == []
 

@@ -108,19 +108,19 @@ def test_done_when(runner, client, frozen_clock):
     assert article["next_review_due"] == "2027-01-15"
     assert "body_markdown" not in article
 
-    # Edit it: the live content is frozen (409, nothing changes) until it is unpublished.
+    # Edit it: the edit waits as a pending revision, the public keeps the approved one.
     etag = editor("GET", ARTICLE).headers["ETag"]
+    public_etag = public.headers["ETag"]
     change = {"body_markdown": "Back pain is common.\n\n## What helps\n\nWalking and heat.\n"}
     problem(editor("PATCH", ARTICLE, change), 428)
-    problem(editor("PATCH", ARTICLE, change, if_match=etag), 409)
-    problem(writer("PATCH", ARTICLE, change, if_match=etag), 409)
-    assert editor("GET", ARTICLE).headers["ETag"] == etag
-    assert editor("POST", f"{ARTICLE}/transitions", {"action": "unpublish"}).status_code == 200
-    problem(client.get(ARTICLE), 404)
-    etag = editor("GET", ARTICLE).headers["ETag"]
+    problem(writer("PATCH", ARTICLE, change, if_match=etag), 409)  # writers edit drafts only
     edited = editor("PATCH", ARTICLE, {**change, "comment": "Add heat"}, if_match=etag)
     assert edited.status_code == 200 and edited.get_json()["current_revision"] == 2
+    assert edited.get_json()["pending_revision"] == {"number": 2, "state": "draft"}
     problem(editor("PATCH", ARTICLE, {"title": "Stale"}, if_match=etag), 412)
+    assert client.get(ARTICLE, headers={"If-None-Match": public_etag}).status_code == 304
+    assert editor("POST", f"{ARTICLE}/transitions", {"action": "unpublish"}).status_code == 200
+    problem(client.get(ARTICLE), 404)
 
     # Diff and restore a revision.
     diff = editor("GET", f"{ARTICLE}/revisions/2/diff").get_json()
@@ -149,8 +149,8 @@ def test_done_when(runner, client, frozen_clock):
         ("article.submit", "Wes Writer"),
         ("article.approve", "Dr Rosa Reyes"),
         ("article.publish", "Eve Editor"),
-        ("article.unpublish", "Eve Editor"),
         ("article.update", "Eve Editor"),
+        ("article.unpublish", "Eve Editor"),
         ("article.restore", "Eve Editor"),
         ("article.submit", "Eve Editor"),
         ("article.approve", "Dr Rosa Reyes"),

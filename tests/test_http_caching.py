@@ -290,14 +290,14 @@ The imported body.
 
 
 def test_the_importer_cannot_rewrite_a_served_article(client, runner, site, tmp_path):
-    """`flask import-articles` of a published slug is refused: nothing public moves, and a
-    revalidation with the old ETag is still a 304."""
+    """`flask import-articles` of a published slug stores a pending revision only: nothing
+    public moves, and a revalidation with the old ETag is still a 304."""
     detail = client.get("/api/v1/articles/guide")
     sitemap = client.get("/sitemap.xml").headers["ETag"]
     path = tmp_path / "guide.md"
     path.write_text(IMPORTED_GUIDE, encoding="utf-8")
     result = runner.invoke(args=["import-articles", str(path)])
-    assert result.exit_code == 1 and "never changes public content" in result.output
+    assert result.exit_code == 0 and "revised" in result.output, result.output
     again = client.get("/api/v1/articles/guide", headers={"If-None-Match": detail.headers["ETag"]})
     assert again.status_code == 304
     assert client.get("/sitemap.xml").headers["ETag"] == sitemap

@@ -13,7 +13,16 @@ from pathlib import Path
 API = Path(__file__).resolve().parent.parent / "api"
 
 CORE = ("api.core", "api.extensions", "api.config")
-DELIVERY = ("feeds", "bundles", "changes", "search", "webhooks", "structured_data", "caching")
+DELIVERY = (
+    "feeds",
+    "bundles",
+    "changes",
+    "search",
+    "webhooks",
+    "structured_data",
+    "caching",
+    "infobutton",
+)
 # Known crossings, kept visible so that no new one slips in. auth resolves tokens to users;
 # the article schema embeds its JSON-LD.
 ALLOWED_UPWARD = {

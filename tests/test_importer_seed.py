@@ -13,7 +13,7 @@ from api.importer.cli import SEED_DIRECTORY
 from api.newsletter.models import Newsletter
 from api.revisions.models import ArticleRevision
 from api.topics.models import Topic
-from tests.support.importer import GOOD, write
+from tests.support.importer import GOOD, flask_command, write
 
 
 def count_articles(db_session) -> int:
@@ -82,7 +82,7 @@ def test_status_published_in_a_file_publishes_nothing(runner, library, tmp_path,
 
 
 def test_an_import_never_changes_a_published_article(
-    runner, library, tmp_path, client, make_staff, db_session
+    runner, library, tmp_path, client, make_staff, db_session, admin
 ):
     """The broken path of issue 14: import, publish, edit the body, import again."""
     path = write(tmp_path, "omega.md", GOOD)
@@ -102,10 +102,17 @@ def test_an_import_never_changes_a_published_article(
 
     write(tmp_path, "omega.md", GOOD.replace("Intro.", "Take 800 mg ibuprofen."))
     result = runner.invoke(args=["import-articles", str(path)])
-    assert result.exit_code == 1
-    assert f"'{SLUG}' is published: an import never changes public content" in result.output
+    assert result.exit_code == 0, result.output
+    # A new, pending revision: the public keeps the approved one; staff see the new one.
     assert client.get(STAFF_URL).get_json() == before
-    assert trail(db_session) == counts
+    staff_copy = editor.get(STAFF_URL).get_json()
+    assert staff_copy["pending_revision"] == {"number": 2, "state": "draft"}
+    assert "Take 800 mg ibuprofen." in staff_copy["body_markdown"]
+    imported = admin.get("/api/v1/audit?object_type=article").get_json()[0]
+    assert imported["action"] == "article.import"
+    assert imported["changes"]["revision"] == 2 and imported["changes"]["pending"] is True
+    revisions, entries, events = counts
+    assert trail(db_session) == (revisions + 1, entries + 1, events)  # no public change
 
 
 def test_submit_is_audited_as_the_command_lines(runner, library, tmp_path, admin):
@@ -214,7 +221,8 @@ def test_seeding_twice_writes_nothing_the_second_time(runner, client, db_session
 def test_seeding_again_keeps_staff_edits_and_unpublishing(runner, client, editor, db_session):
     assert runner.invoke(args=["seed"]).exit_code == 0
     guide = "/api/v1/articles/back-pain-guide"
-    # canonical_url: editorial metadata, editable while published (patient-facing text is not)
+    # canonical_url: editorial metadata, applied at once while published (patient-facing text
+    # waits as a pending revision, see test_the_seed_command_keeps_a_published_edit_...)
     edited = editor.edit(guide, {"canonical_url": "https://clinic.example/our-guide"})
     assert edited.status_code == 200, edited.get_json()
     gut = "/api/v1/articles/gut-health-and-back-pain"
@@ -237,6 +245,38 @@ def test_seeding_again_keeps_staff_edits_and_unpublishing(runner, client, editor
     assert client.get("/api/v1/topics/sleep-health").get_json()["name"] == "Sleep, our way"
     related = client.get("/api/v1/topics/mast-cell-activation/related").get_json()
     assert [r["topic"]["slug"] for r in related if r["see_also"]] == ["sleep-health"]
+
+
+def test_the_seed_command_keeps_a_published_edit_and_an_unpublishing(
+    database_url, client, editor, reviewer
+):
+    """Issue 14, item 2, through the real command (`make run` runs `flask --app wsgi seed`):
+    seed, change a demo article through the workflow and unpublish another, seed again."""
+    first = flask_command(database_url, "seed")
+    assert first.returncode == 0, first.stderr
+    assert "created article back-pain-guide" in first.stdout
+    guide, gut = "/api/v1/articles/back-pain-guide", "/api/v1/articles/gut-health-and-back-pain"
+    seeded_body = editor.get(guide).get_json()["body_markdown"]
+    edited_body = seeded_body + "\nOur clinic's own note: call us if the pain wakes you.\n"
+    assert editor.edit(guide, {"body_markdown": edited_body}).status_code == 200
+    for staff, action in [(editor, "submit"), (reviewer, "approve"), (editor, "publish")]:
+        response = staff.post(f"{guide}/transitions", {"action": action})
+        assert response.status_code == 200, response.get_json()
+    assert editor.post(f"{gut}/transitions", {"action": "unpublish"}).status_code == 200
+    live = client.get(guide)
+    assert "call us if the pain wakes you" in live.get_json()["body_html"]
+
+    again = flask_command(database_url, "seed")
+
+    assert again.returncode == 0, again.stderr
+    assert "skipped article back-pain-guide (exists; left as it is)" in again.stdout
+    assert "skipped article gut-health-and-back-pain (exists; left as it is)" in again.stdout
+    assert "created " not in again.stdout
+    assert client.get(guide, headers={"If-None-Match": live.headers["ETag"]}).status_code == 304
+    staff_copy = editor.get(guide).get_json()
+    assert staff_copy["body_markdown"] == edited_body and staff_copy["pending_revision"] is None
+    assert client.get(gut).status_code == 404
+    assert editor.get(gut).get_json()["status"] == "draft"
 
 
 def test_seeding_creates_only_what_is_missing(runner, client, editor):

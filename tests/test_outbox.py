@@ -139,7 +139,7 @@ def test_dev_mailer_prints_mail_to_the_log_with_addresses_redacted(app, caplog):
         run_outbox(app)
     dev_records = [r for r in caplog.records if r.name == "careleaf.dev_mail"]
     assert len(dev_records) == 1 and "To: <email>" in dev_records[0].getMessage()
-    # Emails never reach a log, not even the dev mailer's (see README: Security and hardening).
+    # Emails never reach a log, not even the dev mailer's (see docs/security.md).
     assert not any("dev@example.com" in record.getMessage() for record in caplog.records)
     assert _messages(app)[0].status is OutboxStatus.SENT
 

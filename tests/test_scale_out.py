@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import http.client
 import json
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import redis
 
 from api.articles.models import ArticleStatus
 from bench.servers import GunicornSettings, Server
 from tests.support.newsletter import SIGNUP, signup_body
-from tests.support.store import REDIS_URL
+from tests.support.store import REDIS_URL, redis_key_prefix
 
 SIGNUPS_PER_MINUTE = 4
 
@@ -44,14 +42,8 @@ def call(server: Server, method: str, path: str, body: Any = None, **headers: st
 
 @pytest.fixture(scope="module")
 def redis_prefix() -> Iterator[str]:
-    store = redis.Redis.from_url(REDIS_URL)
-    prefix = f"careleaf-scale-{uuid.uuid4().hex}"
-    try:
+    with redis_key_prefix("scale") as prefix:
         yield prefix
-    finally:
-        for key in store.scan_iter(f"*{prefix}*"):
-            store.delete(key)
-        store.close()
 
 
 @pytest.fixture(scope="module")

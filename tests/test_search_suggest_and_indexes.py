@@ -75,8 +75,9 @@ def library(make):
 @pytest.mark.parametrize(
     "url, expected",
     [
-        # cache validator, topics named, authors named, the page with its total, topic links
-        ("/api/v1/search?q=quokka", 5),
+        # cache validator, topics named, authors named, the page with its total, topic links;
+        # an unfiltered first page adds its content-gap count (one upsert, api/search/gaps)
+        ("/api/v1/search?q=quokka", 6),
         ("/api/v1/search?q=quokka backache -diet&topic=back-pain", 5),
         ("/api/v1/search?q=quokka&page=2&page_size=1", 5),
         ("/api/v1/search/suggest?q=quo", 3),

@@ -1,6 +1,6 @@
-"""The serving commands the README documents, run for real: `make run` and the production
-gunicorn command. Each enforces the documented rate limits exactly or refuses to start, and every
-error a client can get from them, gunicorn's own included, is problem+json.
+"""The serving commands docs/deployment-and-scale.md documents, run for real: `make run` and
+the production gunicorn command. Each enforces the documented rate limits exactly or refuses to
+start, and every error a client can get from them, gunicorn's own included, is problem+json.
 
 `make run` here is the real target (install, migrate, seed, serve) on a free PORT and a store of
 its own (DATABASE_URL), so it never touches a developer's instance/ data.
@@ -14,21 +14,22 @@ import signal
 import socket
 import subprocess
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import redis
 
 from api.serving import GUNICORN_MAX_REQUEST_LINE
 from tests.support.newsletter import SIGNUP, free_port, signup_body
+from tests.support.store import REDIS_URL, redis_key_prefix
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
-SIGNUPS_PER_MINUTE = 10  # README: NEWSLETTER_SIGNUP_LIMIT_PER_IP, "10 per minute; 100 per day"
-BAD_TOKENS_PER_MINUTE = 20  # README: AUTH_FAILURE_LIMIT, "20 per minute"
+# The documented defaults (docs/configuration.md): NEWSLETTER_SIGNUP_LIMIT_PER_IP "10 per minute;
+# 100 per day" and AUTH_FAILURE_LIMIT "20 per minute".
+SIGNUPS_PER_MINUTE = 10
+BAD_TOKENS_PER_MINUTE = 20
 PRODUCTION = [str(ROOT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "--workers", "2"]
 
 
@@ -36,6 +37,7 @@ def _clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     """This process's environment without the settings under test, on a store of its own."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("RATELIMIT_")}
     env.pop("MAIL_SERVER", None)
+    env.pop("SITE_URL", None)
     env.update(
         DATABASE_URL=f"sqlite:///{tmp_path / 'careleaf.db'}",
         SECRET_KEY="serving-tests",
@@ -159,6 +161,13 @@ def test_make_run_throttles_exactly_the_documented_bad_tokens(make_run):
     assert statuses == [401] * BAD_TOKENS_PER_MINUTE + [429] * 2
 
 
+def test_make_run_links_to_its_own_port(make_run):
+    # SITE_URL comes from PORT (the Host header sent here names no port), for mail links too.
+    status, _, feed = make_run.request("GET", "/feeds/articles.json")
+    assert status == 200
+    assert feed["feed_url"] == f"http://127.0.0.1:{make_run.port}/feeds/articles.json"
+
+
 def test_a_long_url_is_a_problem_at_both_layers(make_run):
     # Over MAX_URL_BYTES (8000) but under gunicorn's line limit: the app's 414, request id and all.
     body = _assert_problem(make_run.request("GET", "/api/v1/articles?q=" + "a" * 8100), 414)
@@ -207,26 +216,16 @@ def test_production_command_refuses_memory_limits_with_several_workers(tmp_path)
 
 @pytest.fixture
 def redis_prefix() -> Iterator[str]:
-    store = redis.Redis.from_url("redis://127.0.0.1:6379")
-    try:
-        store.ping()
-    except redis.ConnectionError:
-        store.close()
-        pytest.skip("no Redis server on 127.0.0.1:6379")
-    prefix = f"careleaf-serving-{uuid.uuid4().hex}"
-    try:
+    with redis_key_prefix("serving") as prefix:
         yield prefix
-    finally:
-        for key in store.scan_iter(f"*{prefix}*"):
-            store.delete(key)
-        store.close()
 
 
+@pytest.mark.redis
 def test_production_command_with_redis_counts_across_workers(tmp_path, redis_prefix):
     port = free_port()
     env = _clean_env(
         tmp_path,
-        RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379",
+        RATELIMIT_STORAGE_URI=REDIS_URL,
         RATELIMIT_KEY_PREFIX=redis_prefix,
     )
     for step in (["alembic", "upgrade", "head"], ["flask", "--app", "wsgi", "seed"]):

@@ -1,5 +1,6 @@
 """The editorial workflow: every transition from every state, legal and illegal; approval of
-the current revision; published content frozen; scheduled publishing with time travel."""
+the current revision; edits to published content wait as a pending revision; scheduled
+publishing with time travel."""
 
 from __future__ import annotations
 
@@ -139,25 +140,19 @@ def test_what_patients_see_needs_a_new_approval(actors, change):
     assert act(editor, "publish").status_code == 200
 
 
-def test_published_content_is_frozen_but_metadata_is_not(actors, client):
+def test_published_content_changes_wait_for_review_but_metadata_does_not(actors, client):
     bring_to("published", actors)
     editor = actors["editor"]
-    etag = editor.etag(URL)
-    body = problem(editor.patch(URL, {"title": "Live edit", "summary": "x"}, if_match=etag), 409)
-    assert set(body["errors"]) == {"title", "summary"}
-    assert body["allowed_actions"] == ["approve", "unpublish", "archive"]
-    assert editor.etag(URL) == etag  # nothing changed
-    assert client.get(URL).get_json()["title"] != "Live edit"
-    patient_facing = {
-        "meta_description": "New words",
-        "feature_image_url": "https://media.clinic.example/new.jpg",
-        "feature_image_alt": "A spine",
-    }
-    body = problem(editor.patch(URL, patient_facing, if_match=etag), 409)
-    assert set(body["errors"]) == set(patient_facing)
-    response = editor.patch(URL, {"canonical_url": "https://clinic.example/c"}, if_match=etag)
+    edited = editor.edit(URL, {"title": "Live edit", "summary": "x"})
+    assert edited.status_code == 200
+    assert edited.get_json()["pending_revision"] == {"number": 2, "state": "draft"}
+    assert edited.get_json()["allowed_actions"] == ["submit", "approve", "unpublish", "archive"]
+    assert client.get(URL).get_json()["title"] != "Live edit"  # the public keeps revision 1
+    response = editor.edit(URL, {"canonical_url": "https://clinic.example/c"})
     assert response.status_code == 200
+    assert client.get(URL).get_json()["canonical_url"] == "https://clinic.example/c"
     assert act(editor, "unpublish").get_json()["status"] == "draft"
+    assert editor.get(URL).get_json()["title"] == "Live edit"
     assert editor.edit(URL, {"title": "Edited while a draft"}).status_code == 200
 
 

@@ -102,6 +102,13 @@ class Article(TimestampMixin, Base):
     current_revision: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     approved_revision: Mapped[int | None]
     review_comment: Mapped[str | None] = mapped_column(Text)
+    # While published or archived, the row holds the live content: `live_revision` is the
+    # revision the public sees. An edit then stores the next revision without touching the
+    # row; `pending_status` ("draft" or "in_review") says where that pending revision stands
+    # in the workflow (approved: approved_revision == current_revision). NULL: none pending,
+    # and the row holds the newest revision.
+    live_revision: Mapped[int | None]
+    pending_status: Mapped[str | None] = mapped_column(String(20))
 
     author: Mapped[Author] = relationship(lazy="raise")
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id], lazy="raise")
@@ -124,6 +131,11 @@ class Article(TimestampMixin, Base):
         return self.approved_revision is not None and self.approved_revision == (
             self.current_revision
         )
+
+    @property
+    def has_pending_revision(self) -> bool:
+        """A newer revision than the live one waits for review (the article stays online)."""
+        return self.pending_status is not None
 
     @property
     def reading_level(self) -> str:

@@ -27,16 +27,20 @@ class Do(enum.StrEnum):
     PUBLISH = "publish"
     UNPUBLISH = "unpublish"
     ARCHIVE = "archive"
+    PREVIEW = "preview"  # create, list and revoke preview links
 
 
 GRANTS: dict[Role, frozenset[Do]] = {
     Role.ADMIN: frozenset(Do),
     Role.EDITOR: frozenset(Do) - {Do.APPROVE, Do.REJECT},
-    Role.WRITER: frozenset({Do.CREATE, Do.EDIT, Do.SUBMIT}),
+    Role.WRITER: frozenset({Do.CREATE, Do.EDIT, Do.SUBMIT, Do.PREVIEW}),
     Role.REVIEWER: frozenset({Do.APPROVE, Do.REJECT}),
 }
-# Writers act only on the articles they created, and edit them only while they are drafts.
-OWN_ARTICLES_ONLY: dict[Role, frozenset[Do]] = {Role.WRITER: frozenset({Do.EDIT, Do.SUBMIT})}
+# Writers act only on the articles they created (previews included), and edit them only
+# while they are drafts.
+OWN_ARTICLES_ONLY: dict[Role, frozenset[Do]] = {
+    Role.WRITER: frozenset({Do.EDIT, Do.SUBMIT, Do.PREVIEW})
+}
 EDITABLE_STATUSES: dict[Role, frozenset[ArticleStatus]] = {
     Role.WRITER: frozenset({ArticleStatus.DRAFT}),
 }

@@ -5,7 +5,7 @@ from typing import Any
 from flask import redirect, request, url_for
 from flask.views import MethodView
 
-from api.articles import actions, services, staff, workflow
+from api.articles import actions, live, services, staff, workflow
 from api.articles.included import ArticleReadArgsSchema, IncludedView, included_parts
 from api.articles.models import Article
 from api.articles.schemas import ArticleListArgsSchema, ArticleSummarySchema
@@ -33,9 +33,14 @@ OPTIONAL_TOKEN = [{}, {"bearerAuth": []}]
 WRITERS = (Role.WRITER, Role.EDITOR)
 
 
-def staff_view(article: Article, user: User) -> staff.StaffView:
-    """The staff shape: the article and the workflow actions open now."""
-    return staff.StaffView(article, **workflow.actions_now(user, article))
+def staff_view(article: Article, user: User, link_mode: str | None = None) -> staff.StaffView:
+    """The staff shape: the working copy (a pending revision, if any), its body as patients
+    would see it today (internal links resolved, after a write as on a read), and the actions
+    open now."""
+    resolve_public_body(article, link_mode)
+    return staff.StaffView(
+        article, **workflow.actions_now(user, article), working=live.working_copy(article)
+    )
 
 
 @blp.route("")
@@ -95,11 +100,7 @@ class ArticleItem(MethodView):
             if new_slug is None:
                 raise Problem(404, f"No published article has the slug '{slug}'.")
             return redirect(url_for("articles.ArticleItem", slug=new_slug, **request.args), 301)
-        view: Any = article
-        if user is not None:
-            # Staff preview the body as patients would see it today.
-            resolve_public_body(article, links)
-            view = staff_view(article, user)
+        view: Any = article if user is None else staff_view(article, user, links)
         if "include" in args:
             view = IncludedView(view, included_parts(article, args["include"]))
         return view, 200, etag_header("article", article)
@@ -108,14 +109,18 @@ class ArticleItem(MethodView):
     @blp.arguments(patch_schema(ArticleWriteSchema))
     @blp.response(200, StaffArticleSchema)
     @blp.alt_response(404, description="No article has this slug")
-    @blp.alt_response(409, description="Not editable in its status, or the slug is taken")
+    @blp.alt_response(409, description="Not editable by this role now, or the slug is taken")
     @if_match_required(blp, "article")
     def patch(self, data: dict[str, Any], slug: str) -> Any:
         """Change an article; needs If-Match
 
-        Content changes (title, summary, body, language, author, topics) make a new revision
-        and need a new review before publishing; the content of a published article is frozen.
-        A new slug keeps the old one as a redirect.
+        Content changes (everything patients read: title, summary, body, language, author,
+        topics, meta description, feature image and its alt text) make a new revision that
+        needs a review before publishing. On a published article that revision is pending:
+        the public keeps the live one until the pending revision is approved and published;
+        the response shows the working copy with `live_revision` and `pending_revision`.
+        Editorial metadata (slug, published_at, canonical_url) applies at once. A new slug
+        keeps the old one as a redirect.
         """
         user = require_user()
         article = staff.staff_article_or_404(slug, lock=True)

@@ -149,8 +149,9 @@ def _topics_by_slug(slugs: list[str]) -> list[Topic]:
     return [found[slug] for slug in slugs]
 
 
-def set_topics(article: Article, slugs: list[str], primary: str | None = None) -> None:
-    """File the article under these topics in order; `primary` (default: the first) is marked."""
+def checked_topics(slugs: list[str], primary: str | None = None) -> tuple[list[Topic], str | None]:
+    """The topics of these slugs in order (422 for an unknown one), and the primary slug
+    (default: the first; 422 unless it is one of them)."""
     slugs = list(dict.fromkeys(slugs))
     primary = primary or (slugs[0] if slugs else None)
     if primary is not None and primary not in slugs:
@@ -159,7 +160,12 @@ def set_topics(article: Article, slugs: list[str], primary: str | None = None) -
             "The primary topic must be one of the topics.",
             errors={"primary_topic": ["Not among topics."]},
         )
-    topics = _topics_by_slug(slugs)
+    return _topics_by_slug(slugs), primary
+
+
+def set_topics(article: Article, slugs: list[str], primary: str | None = None) -> None:
+    """File the article under these topics in order; `primary` (default: the first) is marked."""
+    topics, primary = checked_topics(slugs, primary)
     existing = {link.topic_id: link for link in article.topic_links}
     wanted = []
     for position, topic in enumerate(topics):
@@ -173,12 +179,10 @@ def set_topics(article: Article, slugs: list[str], primary: str | None = None) -
         article.topic_links = wanted
 
 
-def derive_from_body(article: Article) -> tuple[str, ...]:
-    """Body HTML, table of contents and reading statistics, computed once per body change.
-
-    Returns the slugs of the articles the body links to (stored by `save_article`).
-    """
-    rendered = render_article_body(article.body_markdown)
+def derived_from_markdown(markdown: str) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """Body HTML, text, table of contents and reading statistics of a body, and the slugs of
+    the articles it links to: what an article stores for it (also previews of a revision)."""
+    rendered = render_article_body(markdown)
     words_per_minute = current_app.config["READING_WORDS_PER_MINUTE"]
     derived = {
         "body_html": rendered.html,
@@ -187,10 +191,19 @@ def derive_from_body(article: Article) -> tuple[str, ...]:
         "reading_time_minutes": readability.reading_time_minutes(rendered.text, words_per_minute),
         "reading_grade": readability.flesch_kincaid_grade(rendered.prose),
     }
+    return derived, rendered.link_slugs
+
+
+def derive_from_body(article: Article) -> tuple[str, ...]:
+    """Body HTML, table of contents and reading statistics, computed once per body change.
+
+    Returns the slugs of the articles the body links to (stored by `save_article`).
+    """
+    derived, link_slugs = derived_from_markdown(article.body_markdown)
     for name, value in derived.items():
         if getattr(article, name) != value:
             setattr(article, name, value)
-    return rendered.link_slugs
+    return link_slugs
 
 
 def save_article(article: Article | None, data: dict[str, Any]) -> Article:

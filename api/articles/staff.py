@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -38,8 +38,13 @@ class StaffView:
     article: Article
     allowed_actions: list[str]
     your_actions: list[str]
+    # The working copy's fields, read instead of the row's (`api.articles.live.working_copy`).
+    working: dict[str, Any] = field(default_factory=dict)
 
     def __getattr__(self, name: str) -> Any:
+        working = self.__dict__.get("working") or {}
+        if name in working:
+            return working[name]
         return getattr(self.article, name)
 
 

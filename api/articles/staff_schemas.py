@@ -19,6 +19,15 @@ class StaffUserSchema(Schema):
     credentials = ma.fields.String(dump_only=True, allow_none=True)
 
 
+class PendingRevisionSchema(Schema):
+    number = ma.fields.Integer(dump_only=True)
+    state = ma.fields.String(
+        dump_only=True,
+        validate=ma.validate.OneOf(["draft", "in_review", "approved"]),
+        metadata={"description": "approved: publish makes it live"},
+    )
+
+
 class StaffArticleSchema(ArticleSchema):
     """An article as staff read it: the public article plus its source and workflow state."""
 
@@ -31,6 +40,24 @@ class StaffArticleSchema(ArticleSchema):
         dump_only=True,
         allow_none=True,
         metadata={"description": "Publishing needs it to equal current_revision"},
+    )
+    live_revision = ma.fields.Integer(
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "The revision the public sees while the article is published or "
+            "archived; null otherwise"
+        },
+    )
+    pending_revision = ma.fields.Nested(
+        PendingRevisionSchema,
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "A newer revision of a published or archived article, waiting "
+            "for review and publishing; the other content fields show it (the working copy) "
+            "while the public keeps live_revision. null when none is pending"
+        },
     )
     review_comment = ma.fields.String(dump_only=True, allow_none=True)
     allowed_actions = ma.fields.List(
@@ -92,6 +119,13 @@ class TransitionResultSchema(StaffArticleSchema):
 class ArticleWriteSchema(StaffArticleSchema):
     """An article as staff write it: the author and topics by slug, plus a revision comment."""
 
+    slug = ma.fields.String(
+        validate=SLUG,
+        metadata={
+            "description": "Optional on create: made from the title, with -2, -3... when taken "
+            "(also by an old slug that redirects)"
+        },
+    )
     author = ma.fields.String(required=True, validate=SLUG, metadata={"example": "jane-doe"})
     topics = ma.fields.List(
         ma.fields.String(validate=ma.validate.Length(min=1, max=120)),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ColumnElement, Select, and_, select
+from sqlalchemy import ColumnElement, Select, and_, inspect, select
 
 from api.articles.models import Article, ArticleStatus
 from api.core import clock
@@ -34,3 +34,31 @@ def is_public_state(status: ArticleStatus | None, published_at: dt.datetime | No
 
 def is_public(article: Article) -> bool:
     return is_public_state(article.status, article.published_at)
+
+
+# Workflow bookkeeping no public response shows. A write to a public article that changes
+# only these (a pending revision stored, submitted, approved or rejected while the approved
+# one stays live) is no news: no change event, no new public validator, the same updated_at.
+STAFF_ONLY_ATTRIBUTES = frozenset(
+    {
+        "current_revision",
+        "approved_revision",
+        "live_revision",
+        "pending_status",
+        "review_comment",
+        "created_by_id",
+        "created_by",
+        "version",
+        "updated_at",
+    }
+)
+
+
+def changes_public_attributes(article: Article) -> bool:
+    """Whether the article's pending (unflushed) change touches anything the public sees."""
+    state = inspect(article)
+    return any(
+        state.attrs[attr.key].history.has_changes()
+        for attr in state.mapper.attrs
+        if attr.key not in STAFF_ONLY_ATTRIBUTES
+    )

@@ -51,6 +51,9 @@ class PublicRead:
                 # A public review's status (current, due_soon, overdue) moves with the day.
                 clock.now().date().isoformat(),
                 current_app.config["CACHE_VARIANT"],
+                # Without SITE_URL, links name the host asked (feed self-links): one body per
+                # host, so a Host header cannot plant its name in what others are served.
+                "" if current_app.config["SITE_URL"] else request.host_url,
             )
         )
         return hmac.new(key, material.encode(), hashlib.sha256).hexdigest()[:32]
@@ -150,7 +153,7 @@ def _validate_by_body(response: Response) -> None:
 def representation_variant(config: dict[str, object]) -> str:
     """What else shapes public responses: the settings that go into URLs and feeds."""
     names = (
-        "SITE_URL", "ARTICLE_URL_TEMPLATE", "TOPIC_URL_TEMPLATE", "AUTHOR_URL_TEMPLATE",
+        "ARTICLE_URL_TEMPLATE", "TOPIC_URL_TEMPLATE", "AUTHOR_URL_TEMPLATE", "SITE_URL",
         "LINK_MODE", "FEED_SIZE", "FEED_TITLE", "CACHE_SALT",
     )  # fmt: skip
     return "|".join(str(config.get(name)) for name in names)

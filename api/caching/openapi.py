@@ -7,7 +7,7 @@ from typing import Any
 
 from api.caching.policy import STAFF_ONLY
 
-PRIVATE_TAGS = frozenset({"newsletter", "health"})
+PRIVATE_TAGS = frozenset({"newsletter", "health", "previews"})
 NOT_MODIFIED = {
     "description": "Not Modified: the copy named by If-None-Match / If-Modified-Since is current",
 }

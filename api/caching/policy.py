@@ -14,12 +14,15 @@ from typing import Any
 from flask import current_app, request
 
 READ_METHODS = frozenset({"GET", "HEAD"})
-# Personal (newsletter: tokens in links, subscription state) or operational (probes).
-PRIVATE_BLUEPRINTS = frozenset({"newsletter", "health"})
+# Personal (newsletter: tokens in links, subscription state; previews: a secret link to an
+# unpublished article) or operational (probes).
+PRIVATE_BLUEPRINTS = frozenset({"newsletter", "health", "previews"})
 # Endpoints a clinic site calls from the browser besides public reads: the newsletter's
-# signup and link pages (no staff token; personal data, so never cached).
+# signup and link pages, and a preview link's article (no staff token; personal, so never
+# cached).
 SITE_FORM_ENDPOINTS = frozenset(
     {
+        "previews.Preview",
         "newsletter.Newsletters",
         "newsletter.Subscriptions",
         "newsletter.Confirm",

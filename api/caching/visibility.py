@@ -17,7 +17,7 @@ from sqlalchemy import exists, inspect, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from api.articles.models import Article, ArticleSlugRedirect, ArticleTopic
-from api.articles.visibility import is_public_state, public_filter
+from api.articles.visibility import changes_public_attributes, is_public_state, public_filter
 from api.authors.models import Author
 from api.links.models import ArticleLink
 from api.taxonomy.models import TopicRelation
@@ -63,7 +63,8 @@ def _object_is_public(session: Session, obj: Any, *, changed: bool) -> bool:
     if isinstance(obj, ALWAYS_PUBLIC):
         return True
     if isinstance(obj, Article):
-        return article_is_public(obj)
+        # A pending revision stored or reviewed while the approved one stays live is not news.
+        return article_is_public(obj) and (not changed or changes_public_attributes(obj))
     if isinstance(obj, ArticleTopic | ArticleSlugRedirect):
         return _owner_is_public(session, obj.article_id)
     if isinstance(obj, ArticleLink):

@@ -16,6 +16,7 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, sessionmaker
 
 from api.articles.models import Article, ArticleTopic
+from api.articles.visibility import changes_public_attributes
 from api.authors.models import Author
 from api.changes.emitter import ChangeListeners, emit
 from api.changes.subjects import Snapshot, Subject, article_dependents
@@ -61,7 +62,7 @@ def _remember_writes(session: Session, _context: Any) -> None:
         if type(obj) in KINDS:
             _subject(session, obj, created=True).changed = True
     for obj in session.dirty:
-        if type(obj) in KINDS and session.is_modified(obj):
+        if type(obj) in KINDS and session.is_modified(obj) and _public_change(obj):
             _subject(session, obj, created=False).changed = True
         elif isinstance(obj, ArticleTopic) and session.is_modified(obj):
             _topic_link_changed(session, obj)
@@ -71,6 +72,12 @@ def _remember_writes(session: Session, _context: Any) -> None:
             subject.obj = None
         elif isinstance(obj, ArticleTopic):
             _topic_link_changed(session, obj)
+
+
+def _public_change(obj: Any) -> bool:
+    # Workflow bookkeeping on an article (a pending revision while the approved one stays
+    # live) changes nothing the public sees.
+    return not isinstance(obj, Article) or changes_public_attributes(obj)
 
 
 def _topic_link_changed(session: Session, link: ArticleTopic) -> None:

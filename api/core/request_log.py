@@ -31,7 +31,8 @@ _SECRETS = [
         re.compile(r"[^\s@<>\"'(),;:]{1,64}@[^\s@<>\"'(),;:]{1,255}\.[A-Za-z]{2,}"),
         "<email>",
     ),
-    (re.compile(r"\bclf_[A-Za-z0-9_-]+"), "clf_<token>"),
+    # Staff tokens (clf_) and preview links (clp_, in URL paths).
+    (re.compile(r"\b(clf|clp)_[A-Za-z0-9_-]+"), r"\1_<token>"),
     (re.compile(r"(?i)\b(bearer)\s+\S+"), r"\1 <token>"),
     (re.compile(r"(?i)\b(token=)[^\s&]+"), r"\1<token>"),
 ]

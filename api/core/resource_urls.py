@@ -1,8 +1,8 @@
 """Where a resource lives: its page on the clinic site (`url`) and in this API (`api_url`).
 
-Plain string formatting from the settings, never `url_for` or the request's host: the same
-bytes for every client (public responses are cached and shared by their validator), and no
-query. `SITE_URL` is the API's public base URL.
+Plain string formatting from the settings, never `url_for`: no query, and the same bytes for
+every client. `SITE_URL` is the API's public base URL; unset, the host served (api/core/site.py),
+which the public cache key then includes.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 import marshmallow as ma
 from flask import current_app
 from marshmallow.utils import get_value
+
+from api.core import site
 
 # Kinds of resource: the setting of its site page, and its path in the API.
 SITE_TEMPLATES = {
@@ -42,8 +44,8 @@ def site_path(kind: str, slug: str) -> str:
 
 
 def api_url(kind: str, slug: str) -> str:
-    """The absolute API URL of the resource."""
-    return str(current_app.config["SITE_URL"]).rstrip("/") + API_PATHS[kind].format(slug=slug)
+    """The absolute API URL of the resource (SITE_URL, or the host served: api/core/site.py)."""
+    return site.site_url() + API_PATHS[kind].format(slug=slug)
 
 
 def link_href(kind: str, slug: str, mode: str) -> str:
@@ -94,7 +96,7 @@ class ApiUrl(_UrlField):
         metadata = {
             "type": "string",
             "format": "uri",
-            "description": f"The {kind} in this API (absolute, from SITE_URL)",
+            "description": f"The {kind} in this API (absolute: SITE_URL, or the host served)",
         }
         super().__init__(kind, slug_attribute, metadata=metadata, **kwargs)
 

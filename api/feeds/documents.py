@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from flask import current_app, request
 
 from api.articles.models import Article
+from api.core.site import site_url
 from api.feeds import formats
 from api.feeds.services import newest_public_articles, sitemap_entries
 from api.topics.models import Topic
@@ -60,7 +61,7 @@ def articles_feed(topic: Topic | None = None) -> formats.Feed:
             else "The newest patient-education articles."
         ),
         home_url=topic_url(topic.slug) if topic else article_url("").rstrip("/") + "/",
-        self_url=config["SITE_URL"].rstrip("/") + request.path,
+        self_url=site_url() + request.path,
         entries=[_entry(article) for article in articles],
     )
 

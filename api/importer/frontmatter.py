@@ -14,7 +14,14 @@ from api.core.validation import SLUG, HttpUrl
 
 
 class FrontMatterError(ValueError):
-    """The file cannot be imported; the message says why."""
+    """The file cannot be imported; the message says why.
+
+    `fields` holds what did validate when only some fields are wrong, so that the importer
+    can check those too and report every problem of the file at once."""
+
+    def __init__(self, message: str, *, fields: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.fields = fields
 
 
 class ArticleFrontMatterSchema(Schema):
@@ -61,6 +68,7 @@ def parse_article(text: str) -> dict[str, Any]:
         problems = "; ".join(
             f"{name}: {' '.join(map(str, msgs))}" for name, msgs in error.messages.items()
         )  # type: ignore[union-attr]
-        raise FrontMatterError(problems) from None
+        valid = error.valid_data if isinstance(error.valid_data, dict) else {}
+        raise FrontMatterError(problems, fields=valid) from None
     fields["body_markdown"] = body.lstrip("\n")
     return fields

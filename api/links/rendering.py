@@ -141,8 +141,8 @@ def resolve_markers(markup: str, targets: Mapping[str, Target], href: LinkHref) 
         attributes = anchor.group(1)
         found = HREF.search(attributes)
         internal = TOPIC_HREF.fullmatch(found.group(1)) if found else None
-        if found is None or internal is None:
-            return anchor.group(0)
+        if found is None or internal is None or "data-topic-slug=" in attributes:
+            return anchor.group(0)  # not a topic link, or resolved already
         slug, fragment = internal.group(1), internal.group(2) or ""
         others = (attributes[: found.start()] + attributes[found.end() :]).strip()
         others = f" {others}" if others else ""

@@ -79,6 +79,18 @@ def link_hrefs(mode: str | None = None) -> LinkHref:
     return lambda kind, slug: link_href(kind, slug, chosen)
 
 
+def public_targets_by_slug(slugs: Iterable[str]) -> dict[str, Target]:
+    """The public articles of these slugs, for a body whose link edges are not stored yet
+    (a pending revision's preview); one query, none without a slug."""
+    wanted = list(dict.fromkeys(slugs))
+    if not wanted:
+        return {}
+    rows = db.session.execute(
+        select(Article.slug, Article.title).where(Article.slug.in_(wanted), public_filter())
+    )
+    return {slug: Target(slug=slug, title=title) for slug, title in rows}
+
+
 def resolve_public_body(article: Article, link_mode: str | None = None) -> None:
     """Give the loaded article the body_html the public sees, without marking it changed.
 

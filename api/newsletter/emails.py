@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from flask import current_app
 
+from api.core.site import site_url
 from api.newsletter.models import Newsletter, Subscription
 from api.newsletter.tokens import unsubscribe_token
 
@@ -20,7 +21,7 @@ def unsubscribe_headers(subscription: Subscription) -> dict[str, str]:
     """RFC 2369 / RFC 8058 headers: mail clients offer one-click unsubscribe from them."""
     config = current_app.config
     token = unsubscribe_token(subscription.token_key or "")
-    url = config["SITE_URL"].rstrip("/") + "/api/v1/newsletter/unsubscribe?token=" + quote(token)
+    url = site_url(from_request=False) + "/api/v1/newsletter/unsubscribe?token=" + quote(token)
     targets = [f"<{url}>"]
     if config["NEWSLETTER_UNSUBSCRIBE_MAILTO"]:
         address = config["NEWSLETTER_UNSUBSCRIBE_MAILTO"]

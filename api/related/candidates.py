@@ -32,7 +32,7 @@ def candidate_ids(plan: Plan) -> Any:
     that share another of them, the pillar pages and the articles linked either way. Left out:
     older articles, which each topic they share already gives many newer (tie-winning)
     matches for; one can still deserve a place by combining a neighbouring topic with a
-    shared one: the approximation measured in README (Scale).
+    shared one: the approximation measured in docs/deployment-and-scale.md (Scale).
     """
     topics = sorted(set(plan.topic_points).union(*plan.pillar_scopes.values()))
     own = sorted(plan.own_topics)

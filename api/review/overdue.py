@@ -15,7 +15,9 @@ import datetime as dt
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
+from api.articles import live
 from api.articles.models import Article, ArticleStatus
 from api.audit.services import record
 from api.core import clock
@@ -42,10 +44,12 @@ def withdraw_overdue() -> list[str]:
     overdue = db.session.scalars(
         select(Article)
         .where(Article.status == ArticleStatus.PUBLISHED, Article.next_review_due < cutoff)
+        .options(selectinload(Article.topic_links))  # a pending revision's topics move too
         .order_by(Article.id)
     ).all()
     for article in overdue:
         due = article.next_review_due
+        live.take_offline(article)  # a pending revision, if any, is what goes to review
         article.status = ArticleStatus.IN_REVIEW
         article.approved_revision = None
         article.review_comment = f"Withdrawn: the review due on {due} is overdue."

@@ -10,39 +10,47 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import Select, select
 
+from api.articles.live import content_under_review, revision_under_review
 from api.articles.models import Article
 from api.core import clock
 from api.core.errors import Problem
 from api.extensions import db
 from api.review.models import ArticleReview
 from api.revisions.models import ArticleRevision
-from api.revisions.services import content_of
 from api.users.models import User
 
 CURRENT, DUE_SOON, OVERDUE = "current", "due_soon", "overdue"
 
 
-def reviewed_content(article: Article) -> dict[str, Any]:
-    """Everything patients see of the article (its revision content), as a reviewer signs it."""
-    return content_of(article)
-
-
 def content_sha256(content: dict[str, Any]) -> str:
-    """SHA-256 of the canonical JSON (sorted keys, no spaces, UTF-8) of `content`."""
+    """SHA-256 of the canonical JSON (sorted keys, no spaces, UTF-8) of `content`: the one
+    hash of reviewed content (review records and approval audit entries alike)."""
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def last_changed_by(article: Article) -> int | None:
-    """The user who made the article's current revision (its creator before any revision)."""
-    if article.current_revision == 0:
+    """The user who made the revision under review (the article's creator before any)."""
+    number = revision_under_review(article)
+    if number == 0:
         return article.created_by_id
     return db.session.scalar(
         select(ArticleRevision.created_by_id).where(
             ArticleRevision.article_id == article.id,
-            ArticleRevision.number == article.current_revision,
+            ArticleRevision.number == number,
         )
     )
+
+
+def _missing_profile(user: User) -> list[str]:
+    return [name for name in ("name", "credentials") if not (getattr(user, name) or "").strip()]
+
+
+def may_sign(user: User, article: Article) -> bool:
+    """Whether `check_may_sign` would let the user approve the revision under review now."""
+    if _missing_profile(user):
+        return False
+    return current_app.config["REVIEW_ALLOW_SELF_APPROVAL"] or last_changed_by(article) != user.id
 
 
 def check_may_sign(user: User, article: Article) -> bool:
@@ -52,7 +60,7 @@ def check_may_sign(user: User, article: Article) -> bool:
     unqualified reviewer); 403 when they made the revision under review themselves, unless
     REVIEW_ALLOW_SELF_APPROVAL is on.
     """
-    missing = [name for name in ("name", "credentials") if not (getattr(user, name) or "").strip()]
+    missing = _missing_profile(user)
     if missing:
         raise Problem(
             409,
@@ -67,7 +75,7 @@ def check_may_sign(user: User, article: Article) -> bool:
         return True
     raise Problem(
         403,
-        f"You made revision {article.current_revision} of this article, so someone else must "
+        f"You made revision {revision_under_review(article)} of this article, so someone else must "
         "review it (separation of duties; REVIEW_ALLOW_SELF_APPROVAL is off).",
         errors={"action": ["Cannot approve your own change."]},
     )
@@ -76,16 +84,16 @@ def check_may_sign(user: User, article: Article) -> bool:
 def record_review(
     article: Article, user: User, comment: str | None, *, self_approved: bool
 ) -> ArticleReview:
-    """Store the approval of the article's current revision and date the next review."""
+    """Store the approval of the revision under review and date the next review."""
     now = clock.now()
     interval = dt.timedelta(days=current_app.config["REVIEW_INTERVAL_DAYS"])
     review = ArticleReview(
         article_id=article.id,
-        revision=article.current_revision,
+        revision=revision_under_review(article),
         reviewer_id=user.id,
         reviewer_name=user.name,
         reviewer_credentials=user.credentials or "",
-        content_sha256=content_sha256(reviewed_content(article)),
+        content_sha256=content_sha256(content_under_review(article)),
         reviewed_at=now,
         next_review_due=(now + interval).date(),
         comment=comment or None,

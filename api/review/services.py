@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy import Select, and_, case, or_, select
 
+from api.articles.live import PENDING_IN_REVIEW
 from api.articles.models import Article, ArticleStatus
 from api.articles.services import SUMMARY_OPTIONS
 from api.core import clock
@@ -14,8 +15,15 @@ AWAITING, NEVER_REVIEWED, OVERDUE, DUE_SOON = "awaiting_review", "never_reviewed
 
 
 def _awaiting_review() -> object:
+    """In review (an article, or the pending revision of a published one) and not approved."""
     return and_(
-        Article.status == ArticleStatus.IN_REVIEW,
+        or_(
+            Article.status == ArticleStatus.IN_REVIEW,
+            and_(
+                Article.status == ArticleStatus.PUBLISHED,
+                Article.pending_status == PENDING_IN_REVIEW,
+            ),
+        ),
         or_(
             Article.approved_revision.is_(None),
             Article.approved_revision != Article.current_revision,
@@ -42,7 +50,9 @@ def review_queue(within_days: int) -> Select[tuple[Article]]:
 
 def queue_reason(article: Article) -> str:
     """Why the article is in the queue."""
-    if article.status is ArticleStatus.IN_REVIEW:
+    if article.status is ArticleStatus.IN_REVIEW or (
+        article.pending_status == PENDING_IN_REVIEW and not article.approval_is_current
+    ):
         return AWAITING
     if article.next_review_due is None:
         return NEVER_REVIEWED

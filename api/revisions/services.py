@@ -49,13 +49,24 @@ def content_of(article: Article) -> dict[str, Any]:
 
 
 def add_revision(
-    article: Article, content: dict[str, Any], user: User | None, comment: str
+    article: Article,
+    content: dict[str, Any],
+    user: User | None,
+    comment: str,
+    *,
+    number: int | None = None,
 ) -> ArticleRevision:
-    """Store the next revision of the article and make it the current one."""
-    article.current_revision += 1
+    """Store the next revision of the article and make it the current one.
+
+    With `number`, the caller has already written that number into `current_revision` in the
+    same flush as the content: one UPDATE of the row, one version (and ETag) per change.
+    """
+    if number is None:
+        article.current_revision += 1
+        number = article.current_revision
     revision = ArticleRevision(
         article_id=article.id,
-        number=article.current_revision,
+        number=number,
         created_at=clock.now(),
         created_by_id=user.id if user is not None else None,
         comment=comment[:1000],

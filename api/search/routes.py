@@ -6,6 +6,7 @@ from flask.views import MethodView
 
 from api.core.smorest import Blueprint
 from api.search import services
+from api.search.gaps.services import count_search
 from api.search.schemas import (
     SearchArgsSchema,
     SearchResultsSchema,
@@ -16,6 +17,9 @@ from api.search.schemas import (
 blp = Blueprint(
     "search", __name__, url_prefix="/api/v1/search", description="Full-text search and type-ahead"
 )
+# Content gaps (api/search/gaps): after the view, so that answers from the response cache
+# count too.
+blp.after_request(count_search)
 
 
 @blp.route("")

@@ -17,6 +17,7 @@ from api.authors.models import Author
 from api.core.markdown import sanitize_html
 from api.extensions import db
 from api.search import synonyms
+from api.search.codes import topics_for_code
 from api.search.query import SearchQuery, parse
 from api.search.stores import MARK_END, MARK_START, store_for
 from api.topics.models import Topic
@@ -45,8 +46,9 @@ def search(
     parsed = parse(q)
     lexicon = _topics_named_by(parsed)
     expanded, named = synonyms.expand(parsed, lexicon)
-    # Topics the query names exactly come first, then those it names the start of.
-    topics = list(dict.fromkeys([*named, *lexicon]))[:MAX_TOPICS]
+    # Topics holding the code the query is come first, then those it names exactly, then
+    # those it names the start of.
+    topics = list(dict.fromkeys([*topics_for_code(q), *named, *lexicon]))[:MAX_TOPICS]
     results = SearchResults(query=q, topics=topics, authors=_authors_named_by(parsed))
     if expanded.is_empty:
         return results

@@ -74,16 +74,24 @@ def topic_tree() -> TopicTree:
 
 
 class TopicListPage(SelectPage):
-    """Pages the flat list; the tree (`TopicTree`) is always one page holding every root."""
+    """Pages the flat list; the tree (`TopicTree`) is always one page holding every root.
+
+    A list (the few topics holding a code) is paged in memory.
+    """
 
     @property
     def items(self) -> list[Any]:
         if isinstance(self.collection, TopicTree):
             return self.collection.roots
+        if isinstance(self.collection, list):
+            first = self.page_params.first_item
+            return self.collection[first : first + self.page_params.page_size]
         return super().items
 
     @property
     def item_count(self) -> int:
+        if isinstance(self.collection, list):
+            return len(self.collection)
         if isinstance(self.collection, TopicTree):
             self.page_params.page = 1
             self.page_params.page_size = max(len(self.collection.roots), 1)

@@ -163,3 +163,12 @@ class TopicListArgsSchema(Schema):
         load_default=False,
         metadata={"description": "true: the whole tree, nested, in one response"},
     )
+    code = ma.fields.String(
+        validate=ma.validate.Length(min=1, max=60),
+        metadata={
+            "description": "Only the topics holding this code, as SYSTEM:CODE: `ICD-10-CM:M54.50`, "
+            "`SNOMED CT:161891005`, `MeSH:D001416` (system names in any case). An ICD-10-CM "
+            "code no topic holds falls back to its nearest ancestor (M54.50, M54.5, M54); the "
+            "`X-Matched-Code` header names the code that matched"
+        },
+    )

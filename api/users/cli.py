@@ -1,4 +1,5 @@
-"""`flask users create` and `flask tokens create|list|revoke`: the way in for the first admin."""
+"""`flask users create|list|set-role|deactivate` and `flask tokens create|list|revoke`: the way
+in for the first admin, and staff administration without the API."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from api.core import clock
 from api.core.errors import Problem
 from api.extensions import db
 from api.users import services
-from api.users.models import Role
+from api.users.models import Role, User
 from api.users.schemas import UserSchema
 
 users_cli = AppGroup("users", help="Manage staff users.")
@@ -45,6 +46,51 @@ def create_user_command(name: str, email: str, role: str, credentials: str | Non
     except Problem as problem:
         _fail(problem)
     click.echo(f"Created user {user.id} ({user.role.value}).")
+
+
+USER_COLUMNS = ("id", "name", "email", "role", "credentials", "state")
+
+
+@users_cli.command("list")
+@click.option("--role", default=None, type=click.Choice([role.value for role in Role]))
+def list_users_command(role: str | None) -> None:
+    """List staff users (tab-separated, with a header), by name."""
+    query = services.users_query()
+    if role is not None:
+        query = query.where(User.role == Role(role))
+    click.echo("\t".join(USER_COLUMNS))
+    for user in db.session.scalars(query):
+        state = "active" if user.is_active else "inactive"
+        values = (user.id, user.name, user.email, user.role.value, user.credentials or "-", state)
+        click.echo("\t".join(str(value) for value in values))
+
+
+def _update_user(email: str, data: dict[str, object]) -> User:
+    """The same rules as the API (the last active admin stays one), audited as the CLI's."""
+    try:
+        with db.transaction():
+            user = services.user_by_email(email)
+            services.update_user(None, user, data)
+    except Problem as problem:
+        _fail(problem)
+    return user
+
+
+@users_cli.command("set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice([role.value for role in Role]))
+def set_role_command(email: str, role: str) -> None:
+    """Give the user with this email another role."""
+    user = _update_user(email, {"role": Role(role)})
+    click.echo(f"User {user.id} is now {user.role.value}.")
+
+
+@users_cli.command("deactivate")
+@click.argument("email")
+def deactivate_command(email: str) -> None:
+    """Deactivate the user with this email: their tokens stop working at once."""
+    user = _update_user(email, {"is_active": False})
+    click.echo(f"Deactivated user {user.id}.")
 
 
 @tokens_cli.command("create")

@@ -4,7 +4,11 @@ examples), and where the Redis tests find their server."""
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+import redis
 from flask import Flask
 from sqlalchemy import text
 
@@ -13,6 +17,19 @@ from api.models import Base
 
 # Tests sharing one Redis give their keys a unique prefix (RATELIMIT_KEY_PREFIX).
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
+
+
+@contextmanager
+def redis_key_prefix(label: str) -> Iterator[str]:
+    """A RATELIMIT_KEY_PREFIX no other test uses; its keys are deleted afterwards."""
+    store = redis.Redis.from_url(REDIS_URL)
+    prefix = f"careleaf-{label}-{uuid.uuid4().hex}"
+    try:
+        yield prefix
+    finally:
+        for key in store.scan_iter(f"*{prefix}*"):
+            store.delete(key)
+        store.close()
 
 
 def empty_store(app: Flask) -> None:

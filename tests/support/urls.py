@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 SITE = "https://clinic.example"
-API = "http://127.0.0.1:5000/api/v1"
+# SITE_URL is unset in tests: the API names the host the test client asks (localhost).
+API = "http://localhost/api/v1"
 SITE_PATHS = {"article": "/learn/{slug}", "topic": "/topics/{slug}", "author": "/authors/{slug}"}
 API_PATHS = {"article": "/articles/{slug}", "topic": "/topics/{slug}", "author": "/authors/{slug}"}
 

@@ -1,0 +1,1 @@
+"""HL7 Infobutton knowledge requests: topics and articles for a diagnosis code."""

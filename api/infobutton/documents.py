@@ -1,0 +1,199 @@
+"""The knowledge response as an Atom feed or its JSON form, shaped as the HL7 Infobutton
+service-oriented implementation guide shows them (and MedlinePlus Connect answers them): the
+request's parameters echoed as `category` elements (scheme = parameter name, term = value),
+one entry per topic and per article, each linking to its page on the clinic site.
+
+JSON follows the guide's Atom-to-JSON mapping: element text in `_value`, attributes as keys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import current_app
+
+from api.articles.models import Article
+from api.infobutton.services import KnowledgeResponse
+from api.topics.models import Topic
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+TAG_DATE = "2026"  # the same tag URIs as the feeds (api/feeds/documents.py)
+# Characters XML 1.0 cannot carry at all: dropped, so that no title breaks the document.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    title: str
+    url: str
+    language: str
+    updated: dt.datetime
+    summary: str
+    summary_type: str  # "text" or "html" (Atom text constructs)
+    categories: list[tuple[str, str]]
+
+
+def _host() -> str:
+    return urlsplit(current_app.config["ARTICLE_URL_TEMPLATE"]).hostname or "careleaf.invalid"
+
+
+def _tag(specific: str) -> str:
+    return f"tag:{_host()},{TAG_DATE}:{specific}"
+
+
+def _time(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def _topic_entry(topic: Topic, response: KnowledgeResponse) -> Entry:
+    system = response.match.system
+    summary = topic.description_html
+    if topic.synonyms:
+        # "Also called", as MedlinePlus Connect lists a topic's synonyms.
+        also = ", ".join(topic.synonyms)
+        summary += f'<p class="also-called">Also called: {_escape_html(also)}</p>'
+    return Entry(
+        id=_tag(f"topic-{topic.id}"),
+        title=topic.name,
+        url=current_app.config["TOPIC_URL_TEMPLATE"].format(slug=topic.slug),
+        language=response.language or "en",
+        updated=topic.updated_at,
+        summary=summary,
+        summary_type="html",
+        categories=[
+            ("mainSearchCriteria.v.c", topic.codes.get(system.key, "")),
+            ("mainSearchCriteria.v.cs", system.oid),
+            ("mainSearchCriteria.v.dn", topic.name),
+        ],
+    )
+
+
+def _article_entry(article: Article) -> Entry:
+    published = article.published_at or article.updated_at
+    return Entry(
+        id=_tag(f"article-{article.id}"),
+        title=article.title,
+        url=current_app.config["ARTICLE_URL_TEMPLATE"].format(slug=article.slug),
+        language=article.language,
+        updated=max(published, article.updated_at),
+        summary=article.meta_description or article.summary,
+        summary_type="text",
+        categories=[],
+    )
+
+
+def _escape_html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _entries(response: KnowledgeResponse) -> list[Entry]:
+    topics = [_topic_entry(topic, response) for topic in response.topics]
+    return topics + [_article_entry(article) for article in response.articles]
+
+
+def _feed_fields(response: KnowledgeResponse) -> dict[str, Any]:
+    match = response.match
+    entries = _entries(response)
+    subtitle = f"{match.system.label} {match.code}"
+    if match.matched_code and match.matched_code != match.code:
+        subtitle += f" (matched {match.matched_code})"
+    return {
+        "id": _tag(f"infobutton-{match.system.key}-{match.code}"),
+        "title": current_app.config["FEED_TITLE"],
+        "subtitle": subtitle,
+        "author": current_app.config["FEED_TITLE"],
+        "author_uri": current_app.config["SITE_URL"],
+        "language": response.language or "en",
+        "updated": max((entry.updated for entry in entries), default=EPOCH),
+        "categories": response.categories,
+        "entries": entries,
+    }
+
+
+def _clean(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+def _add(parent: ET.Element, tag: str, text: str | None = None, **attrib: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, {key: _clean(value) for key, value in attrib.items()})
+    if text is not None:
+        element.text = _clean(text)
+    return element
+
+
+def atom(response: KnowledgeResponse) -> bytes:
+    """The Atom 1.0 knowledge response."""
+    feed = _feed_fields(response)
+    root = ET.Element("feed", {"xmlns": ATOM_NS, XML_LANG: _clean(feed["language"])})
+    _add(root, "title", feed["title"], type="text")
+    _add(root, "subtitle", feed["subtitle"], type="text")
+    author = _add(root, "author")
+    _add(author, "name", feed["author"])
+    _add(author, "uri", feed["author_uri"])
+    _add(root, "updated", _time(feed["updated"]))
+    for scheme, term in feed["categories"]:
+        _add(root, "category", scheme=scheme, term=term)
+    _add(root, "id", feed["id"])
+    for entry in feed["entries"]:
+        element = _add(root, "entry", **{XML_LANG: entry.language})
+        _add(element, "title", entry.title, type="text")
+        _add(
+            element, "link", href=entry.url, rel="alternate", type="html",
+            hreflang=entry.language, title=entry.title,
+        )  # fmt: skip
+        _add(element, "id", entry.id)
+        _add(element, "updated", _time(entry.updated))
+        _add(element, "summary", entry.summary, type=entry.summary_type)
+        for scheme, term in entry.categories:
+            _add(element, "category", scheme=scheme, term=term)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def as_json(response: KnowledgeResponse) -> bytes:
+    """The same feed in the guide's JSON form: `{"feed": {..., "entry": [...]}}`."""
+    feed = _feed_fields(response)
+
+    def categories(pairs: list[tuple[str, str]]) -> list[dict[str, str]]:
+        return [{"scheme": scheme, "term": term} for scheme, term in pairs]
+
+    document = {
+        "feed": {
+            "lang": feed["language"],
+            "title": {"_value": feed["title"], "type": "text"},
+            "subtitle": {"_value": feed["subtitle"], "type": "text"},
+            "author": {"name": {"_value": feed["author"]}, "uri": {"_value": feed["author_uri"]}},
+            "updated": {"_value": _time(feed["updated"])},
+            "category": categories(feed["categories"]),
+            "id": {"_value": feed["id"]},
+            "entry": [
+                {
+                    "lang": entry.language,
+                    "title": {"_value": entry.title, "type": "text"},
+                    "link": [
+                        {
+                            "href": entry.url,
+                            "rel": "alternate",
+                            "type": "html",
+                            "hreflang": entry.language,
+                            "title": entry.title,
+                        }
+                    ],
+                    "id": {"_value": entry.id},
+                    "updated": {"_value": _time(entry.updated)},
+                    "summary": {"_value": entry.summary, "type": entry.summary_type},
+                    "category": categories(entry.categories),
+                }
+                for entry in feed["entries"]
+            ],
+        }
+    }
+    return json.dumps(document).encode()
