@@ -280,3 +280,15 @@ def test_pillar_is_one_shape_in_lists_tree_details_and_writes(client, make, edit
     assert editor.edit(url, {"pillar": None}).get_json()["pillar"] is None
     body = problem(editor.edit(url, {"pillar": {"slug": "nope"}}), 422)
     assert body["errors"] == {"pillar": ["Unknown article."]}
+
+
+def test_staff_read_the_body_and_includes_as_the_public_would(editor, page):
+    article = editor.get("/api/v1/articles/sitting?links=relative&include=author_detail")
+    assert article.status_code == 200
+    body = article.get_json()
+    assert "body_markdown" in body  # the staff shape
+    assert links_in(body["body_html"])[0] == {
+        "href": "/learn/desk-setup",
+        "data-article-slug": "desk-setup",
+    }
+    assert body["included"]["author_detail"]["slug"] == "dr-lee"

@@ -177,7 +177,7 @@ def _topic_links(content: dict[str, Any]) -> list[ArticleTopic]:
     ]
 
 
-def working_copy(article: Article) -> dict[str, Any]:
+def working_copy(article: Article, link_mode: str | None = None) -> dict[str, Any]:
     """What staff read instead of the row's fields: the pending revision, rendered as a read
     would render it (internal links resolved as the public sees them), and where it stands."""
     pending = pending_state(article)
@@ -192,7 +192,7 @@ def working_copy(article: Article) -> dict[str, Any]:
     derived, link_slugs = derived_from_markdown(content["body_markdown"])
     if has_markers(derived["body_html"]):
         targets = {**public_targets_by_slug(link_slugs), **public_targets(article)}
-        derived["body_html"] = resolve_markers(derived["body_html"], targets, link_hrefs())
+        derived["body_html"] = resolve_markers(derived["body_html"], targets, link_hrefs(link_mode))
     links = _topic_links(content)
     return {
         **view,

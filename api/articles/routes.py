@@ -39,7 +39,9 @@ def staff_view(article: Article, user: User, link_mode: str | None = None) -> st
     open now."""
     resolve_public_body(article, link_mode)
     return staff.StaffView(
-        article, **workflow.actions_now(user, article), working=live.working_copy(article)
+        article,
+        **workflow.actions_now(user, article),
+        working=live.working_copy(article, link_mode),
     )
 
 
