@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run install install-dev migrate seed serve test test-postgres test-fast test-redis fuzz lint lint-openapi format openapi vendor-swagger-ui bench clean
+.PHONY: run install install-dev client-tools migrate seed serve test test-postgres test-fast test-redis fuzz lint lint-openapi format openapi vendor-swagger-ui bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,16 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# openapi-typescript and tsc (npm, pinned in tools/clients/package-lock.json, installed there:
+# no global install) for the TypeScript client test in tests/test_generated_clients.py.
+CLIENT_TOOLS := tools/clients/node_modules/.bin/tsc
+$(CLIENT_TOOLS): tools/clients/package.json tools/clients/package-lock.json
+	npm ci --prefix tools/clients --no-audit --no-fund --silent
+	touch $@
+
 install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install-dev: $(VENV)/.installed-dev $(CLIENT_TOOLS)
+client-tools: $(CLIENT_TOOLS)
 
 migrate: install
 	$(BIN)/alembic upgrade head

@@ -83,7 +83,8 @@ def test_topic_filter_includes_descendant_topics(client, make):
     make.article(topics=[other.slug])
     assert set(slugs(client.get("/api/v1/articles?topic=back-pain"))) == {deep.slug, direct.slug}
     assert slugs(client.get("/api/v1/articles?topic=mast-cells")) == [deep.slug]
-    assert slugs(client.get("/api/v1/articles?topic=unknown-topic")) == []
+    # An unknown topic is a typo to report, not an empty library (tests/test_web_links.py).
+    assert client.get("/api/v1/articles?topic=unknown-topic").status_code == 422
 
 
 def test_author_and_language_filters(client, make):

@@ -9,15 +9,14 @@ test's tmp_path.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
-from werkzeug.serving import make_server
 
 from tests.conftest import CHROMIUM, ROOT
+from tests.support.servers import live_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 SCREENSHOT = ROOT / "docs" / "images" / "api-docs.png"
@@ -30,12 +29,8 @@ def server(make_app: Any) -> Iterator[str]:
     with app.app_context():
         result = app.test_cli_runner().invoke(args=["seed"])
     assert result.exit_code == 0, result.output
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join()
+    with live_server(app) as url:
+        yield url
 
 
 @pytest.fixture

@@ -40,7 +40,7 @@ def test_pagination_header_is_documented_as_json_content(client, make):
 
 
 def accepts_token(operation: dict) -> bool:
-    """Staff operations and public ones that also read a token; `[{}]` is purely public."""
+    """Staff operations and public ones that also read a token; `[]` is purely public."""
     return any(operation.get("security", []))
 
 

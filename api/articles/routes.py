@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import redirect, request, url_for
+from flask import Response, redirect, request, url_for
 from flask.views import MethodView
+from werkzeug.exceptions import HTTPException
 
 from api.articles import actions, live, services, staff, workflow
 from api.articles.included import ArticleReadArgsSchema, IncludedView, included_parts
@@ -31,6 +32,38 @@ blp = Blueprint(
 blp.before_request(require_json_body)
 OPTIONAL_TOKEN = [{}, {"bearerAuth": []}]
 WRITERS = (Role.WRITER, Role.EDITOR)
+
+
+def _with_query(url: str) -> str:
+    query = request.query_string.decode("latin-1")
+    return f"{url}?{query}" if query else url
+
+
+@blp.after_app_request
+def redirect_old_slug_subresources(response: Response) -> Response:
+    """A 404 under `/api/v1/articles/<old-slug>/...` becomes a 301 to the same sub-resource of
+    the current slug, query string kept (the article itself redirects in its own view).
+
+    Only 404s of reads pay the lookup; what is redirected is what the caller may see.
+    """
+    rule = request.url_rule
+    if (
+        response.status_code != 404
+        or request.method not in ("GET", "HEAD")
+        or rule is None
+        or not rule.rule.startswith(f"{blp.url_prefix}/<slug>/")
+        or not request.view_args
+    ):
+        return response
+    try:
+        public = current_user() is None
+    except HTTPException:
+        return response
+    new_slug = staff.redirected_slug(request.view_args["slug"], public=public)
+    if new_slug is None:
+        return response
+    url = url_for(request.endpoint or "", **{**request.view_args, "slug": new_slug})
+    return redirect(_with_query(url), 301)
 
 
 def staff_view(article: Article, user: User, link_mode: str | None = None) -> staff.StaffView:
@@ -61,8 +94,10 @@ class Articles(MethodView):
         every status is listed; `status` (repeatable) narrows it.
         """
         if current_user() is None and "status" not in args:
+            services.check_filter_values(public=True, **args)
             return services.public_summaries(**args)
         require_user()
+        services.check_filter_values(public=False, **args)
         return staff.staff_summaries(**args)
 
     @staff_only(blp, *WRITERS)
@@ -101,7 +136,7 @@ class ArticleItem(MethodView):
             new_slug = staff.redirected_slug(slug, public=user is None)
             if new_slug is None:
                 raise Problem(404, f"No published article has the slug '{slug}'.")
-            return redirect(url_for("articles.ArticleItem", slug=new_slug, **request.args), 301)
+            return redirect(_with_query(url_for("articles.ArticleItem", slug=new_slug)), 301)
         view: Any = article if user is None else staff_view(article, user, links)
         if "include" in args:
             view = IncludedView(view, included_parts(article, args["include"]))

@@ -198,6 +198,10 @@ class ArticleListArgsSchema(Schema):
     sort = ma.fields.String(
         load_default="-published_at",
         validate=ma.validate.OneOf(["-published_at", "published_at", "title", "-updated_at"]),
+        # Names for generated clients' enums (else `VALUE_0` for "-published_at").
+        metadata={
+            "x-enum-varnames": ["NEWEST_PUBLISHED", "OLDEST_PUBLISHED", "TITLE", "RECENTLY_UPDATED"]
+        },
     )
     status = ma.fields.List(
         ma.fields.Enum(ArticleStatus, by_value=True),

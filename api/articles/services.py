@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, exists, func, literal, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from api.articles.loading import SUMMARY_OPTIONS
 from api.articles.models import Article, ArticleTopic
-from api.articles.visibility import public_articles
+from api.articles.visibility import public_articles, public_filter
 from api.authors.models import Author
 from api.authors.services import author_by_slug
 from api.core import readability
@@ -69,6 +70,72 @@ def in_topic_trees(topic_slugs: list[str], match: str = "any") -> Any:
         .having(func.count(trees.c.root.distinct()) == len(slugs))
     )
     return Article.id.in_(filed_in_all)
+
+
+def _known_values(kind: str, values: list[str], *, public: bool) -> Select[Any]:
+    """(kind, value) for each of `values` that names a topic, author or language in use."""
+    if kind == "topic":
+        return select(literal(kind), Topic.slug).where(Topic.slug.in_(values))
+    if kind == "author":
+        return select(literal(kind), Author.slug).where(Author.slug.in_(values))
+    articles = select(Article.language).where(Article.language.in_(values))
+    if public:
+        articles = articles.where(public_filter())
+    return select(literal(kind), articles.distinct().subquery().c.language)
+
+
+def _candidates(kind: str, *, public: bool) -> list[str]:
+    """Every known value of `kind`, for a did-you-mean (only on the error path)."""
+    if kind == "topic":
+        return list(db.session.scalars(select(Topic.slug)))
+    if kind == "author":
+        return list(db.session.scalars(select(Author.slug)))
+    query = select(Article.language).distinct()
+    return list(db.session.scalars(query.where(public_filter()) if public else query))
+
+
+def check_filter_values(
+    *,
+    public: bool,
+    topic: list[str] | str | None = None,
+    author: str | None = None,
+    language: str | None = None,
+    **_other: Any,
+) -> None:
+    """A 422 naming each `topic`, `author` or `language` filter value that names nothing, with
+    a did-you-mean when a known one is close: a typo must not look like an empty library.
+
+    Topics and authors are public resources; a language counts when an article the caller
+    may see is written in it (public lists: public articles only, so nothing leaks). One query
+    when every value is known.
+    """
+    given = {
+        "topic": [topic] if isinstance(topic, str) else list(topic or []),
+        "author": [author] if author is not None else [],
+        "language": [language] if language is not None else [],
+    }
+    given = {kind: values for kind, values in given.items() if values}
+    if not given:
+        return
+    found = db.session.execute(
+        union_all(*(_known_values(kind, values, public=public) for kind, values in given.items()))
+    ).all()
+    known = {(kind, value) for kind, value in found}
+    errors: dict[str, list[str]] = {}
+    for kind, values in given.items():
+        unknown = [value for value in dict.fromkeys(values) if (kind, value) not in known]
+        if unknown:
+            candidates = _candidates(kind, public=public)
+            errors[kind] = [_unknown_message(kind, value, candidates) for value in unknown]
+    if errors:
+        detail = " ".join(message for messages in errors.values() for message in messages)
+        raise Problem(422, detail, errors=errors)
+
+
+def _unknown_message(kind: str, value: str, candidates: list[str]) -> str:
+    close = difflib.get_close_matches(value, candidates, n=1, cutoff=0.75)
+    suggestion = f"; did you mean '{close[0]}'?" if close else "."
+    return f"unknown {kind} '{value}'{suggestion}"
 
 
 def public_summaries(**filters: Any) -> Select[tuple[Article]]:

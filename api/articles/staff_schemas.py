@@ -85,12 +85,19 @@ class ArticleReadSchema(Schema):
         return schema.dump(obj, many=many)
 
 
-READ_SHAPES = {"ArticleRead": ("Article", "StaffArticle")}
+# The richer shape first, and told apart by fields only it always has: a generated client
+# tries the shapes in order and keeps the first that parses (openapi-python-client would read
+# a staff article as a public one, its workflow fields dropped into additional properties).
+READ_SHAPES = {"ArticleRead": ("StaffArticle", "Article")}
+ALWAYS_SENT = {"StaffArticle": ("body_markdown", "version", "current_revision", "allowed_actions")}
 
 
 def document_read_shapes(spec: Any) -> None:
     """Replace each dispatching schema's (empty) component by `anyOf` its shapes."""
     schemas = spec.components.schemas
+    for name, fields in ALWAYS_SENT.items():
+        required = schemas[name].setdefault("required", [])
+        required.extend(field for field in fields if field not in required)
     for name, shapes in READ_SHAPES.items():
         schemas[name] = {
             "anyOf": [{"$ref": f"#/components/schemas/{shape}"} for shape in shapes],

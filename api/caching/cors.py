@@ -22,7 +22,7 @@ RESOURCES = {
     r"/feeds/.*": READ_OPTIONS,
     r"/sitemap\.xml": READ_OPTIONS,
 }
-EXPOSED = ["ETag", "X-Pagination", "Location", "X-Matched-Code"]
+EXPOSED = ["ETag", "X-Pagination", "Link", "Location", "Retry-After", "X-Matched-Code"]
 ALLOWED_REQUEST_HEADERS = ["Content-Type", "If-None-Match", "If-Modified-Since"]
 
 

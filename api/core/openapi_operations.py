@@ -2,8 +2,10 @@
 
 - `operationId`: readable and stable (`listArticles`, not `get_api_v1_articles_slug`), from the
   table below; a route missing from it has none, and tests/test_openapi_contract.py fails.
-- `security`: public operations say so (`[{}]`); those that also read a token keep
-  `[{}, {bearerAuth: []}]`; staff ones require the bearer token.
+- `security`: public operations say so with an empty list (`[]`: no requirement, anonymous
+  access); those that also read a token keep `[{}, {bearerAuth: []}]`; staff ones require the
+  bearer token. Not `[{}]` for public ones, though equivalent: openapi-python-client reads any
+  non-empty list as "needs an AuthenticatedClient" (tests/test_generated_clients.py).
 - `If-Match`: a declared header parameter wherever a write checks it, required where the view
   answers 428 without it (`if_match_required` in api/core/smorest.py), optional where it only
   answers 412 to a stale one.
@@ -16,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 METHODS = ("get", "post", "put", "patch", "delete")
-PUBLIC = [{}]
+PUBLIC: list[dict[str, list[str]]] = []
 A = "/api/v1/articles/{slug}"
 OPERATION_IDS: dict[tuple[str, str], str] = {
     ("get", "/api/v1/articles"): "listArticles",
@@ -132,3 +134,9 @@ def document_operations(spec: Any) -> None:
                 operation["operationId"] = operation_id
             operation.setdefault("security", list(PUBLIC))
             _declare_if_match(operation)
+            if method == "get" and path.startswith(A + "/"):
+                # api/articles/routes.py: redirect_old_slug_subresources
+                operation.setdefault("responses", {}).setdefault(
+                    "301",
+                    {"description": "An old slug: Location names this path under the current slug"},
+                )

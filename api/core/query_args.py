@@ -1,5 +1,9 @@
 """Request guards: NUL bytes are 400s; unknown query parameters are 422s that name them.
 
+Links people paste carry campaign tags and cache-busters (`utm_*`, `fbclid`, `_`...): on a
+read without a staff token they are dropped from `request.args` before anything reads it, so
+they are never a 422, never part of the response-cache key, ETag or paging links.
+
 The allowed names come from the same flask-smorest declarations that build the
 OpenAPI document (`@blp.arguments(..., location="query")` and `@blp.paginate()`),
 so what is accepted and what is documented cannot drift apart.
@@ -12,10 +16,14 @@ from typing import Any
 
 import marshmallow as ma
 from flask import Flask, current_app, request
+from werkzeug.datastructures import ImmutableMultiDict
 
 from api.core.errors import Problem
 
 PAGINATION_ARGS = frozenset({"page", "page_size"})
+TRACKING_ARGS = frozenset({"fbclid", "gclid", "mc_cid", "mc_eid", "_"})
+TRACKING_PREFIXES = ("utm_",)
+READS = frozenset({"GET", "HEAD"})
 
 
 def _schema_fields(schema: Any) -> set[str]:
@@ -95,6 +103,24 @@ def reject_nul_bytes() -> None:
             )
 
 
+def is_tracking_arg(name: str) -> bool:
+    """A campaign tag or cache-buster that a pasted link may carry."""
+    return name in TRACKING_ARGS or name.startswith(TRACKING_PREFIXES)
+
+
+def drop_tracking_args() -> None:
+    """Forget campaign tags and cache-busters on reads without a staff token.
+
+    Programs with a token stay strict: for them an unknown parameter is still a 422.
+    """
+    if request.method not in READS or "Authorization" in request.headers:
+        return
+    if not any(is_tracking_arg(name) for name in request.args):
+        return
+    kept = [(n, v) for n, v in request.args.items(multi=True) if not is_tracking_arg(n)]
+    request.args = ImmutableMultiDict(kept)  # type: ignore[misc]  # cached; every reader sees it
+
+
 def reject_unknown_query_args() -> None:
     if request.url_rule is None or request.endpoint is None:
         return
@@ -112,4 +138,5 @@ def reject_unknown_query_args() -> None:
 
 def init_app(app: Flask) -> None:
     app.before_request(reject_nul_bytes)
+    app.before_request(drop_tracking_args)
     app.before_request(reject_unknown_query_args)

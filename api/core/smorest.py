@@ -6,9 +6,11 @@ import http
 import json
 import unicodedata
 from typing import Any
+from urllib.parse import urlencode
 
 import flask_smorest
 import marshmallow as ma
+from flask import request
 from flask_smorest.utils import prepare_response
 
 from api.core.errors import PROBLEM_MIMETYPE, handle_http_exception
@@ -45,8 +47,20 @@ def _nfc(value: Any) -> Any:
     return value
 
 
+LINK_HEADER = {
+    "description": "RFC 8288 links to the `first`, `prev`, `next` and `last` pages "
+    "(root-relative, keeping the other query parameters); `last` is left out while the "
+    "total is a lower bound",
+    "schema": {"type": "string"},
+}
+
+
 class Api(flask_smorest.Api):
     ERROR_SCHEMA = ProblemSchema
+
+    def _register_pagination_header(self) -> None:
+        super()._register_pagination_header()
+        self.spec.components.header("LINK", LINK_HEADER, lazy=True)
 
     def handle_http_exception(self, error: Any) -> Any:
         return handle_http_exception(error)
@@ -78,7 +92,34 @@ class Blueprint(flask_smorest.Blueprint):
             metadata["total_is_lower_bound"] = True
             metadata["next_page"] = page_params.page + 1
             headers[self.PAGINATION_HEADER_NAME] = json.dumps(metadata)
+        headers["Link"] = page_links(page_params)
         return result, headers
+
+    def _document_pagination_metadata(self, spec: Any, resp_doc: dict[str, Any]) -> None:
+        super()._document_pagination_metadata(spec, resp_doc)
+        resp_doc["headers"]["Link"] = "LINK"
+
+
+def _page_url(page: int) -> str:
+    # The request's other parameters, in their order (campaign tags are gone already:
+    # api/core/query_args.py), with `page` set.
+    args = [(name, value) for name, value in request.args.items(multi=True) if name != "page"]
+    return f"{request.path}?{urlencode([*args, ('page', page)])}"
+
+
+def page_links(page_params: Any) -> str:
+    """RFC 8288 `Link` value for a page: first, prev, next and (when the total is exact) last."""
+    page = page_params.page
+    lower_bound = getattr(page_params, "total_is_lower_bound", False)
+    last = max(1, -(-page_params.item_count // page_params.page_size))
+    links = [("first", 1)]
+    if page > 1:
+        links.append(("prev", min(page - 1, last)))
+    if lower_bound or page < last:
+        links.append(("next", page + 1))
+    if not lower_bound:
+        links.append(("last", last))
+    return ", ".join(f'<{_page_url(number)}>; rel="{rel}"' for rel, number in links)
 
 
 class Schema(ma.Schema):

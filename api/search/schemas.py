@@ -54,7 +54,9 @@ class SearchResultsSchema(Schema):
     articles = ma.fields.List(
         ma.fields.Nested(ArticleHitSchema),
         dump_only=True,
-        metadata={"description": "One page, best first; paging in the X-Pagination header"},
+        metadata={
+            "description": "One page, best first; paging in the Link and X-Pagination headers"
+        },
     )
     topics = ma.fields.List(
         ma.fields.Nested(TopicSummarySchema),
