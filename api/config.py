@@ -105,6 +105,10 @@ def _delivery_settings() -> dict[str, Any]:
         # Comma-separated site origins allowed to read the public API from a browser.
         "CORS_ORIGINS": env("CORS_ORIGINS", ""),
         "TOPIC_URL_TEMPLATE": env("TOPIC_URL_TEMPLATE", "https://clinic.example/topics/{slug}"),
+        "AUTHOR_URL_TEMPLATE": env("AUTHOR_URL_TEMPLATE", "https://clinic.example/authors/{slug}"),
+        # The href of internal links in body_html: the site page (absolute), its root-relative
+        # path (relative) or the API URL (api); `?links=` on a request overrides it.
+        "LINK_MODE": _choice("LINK_MODE", ("absolute", "relative", "api")),
         "FEED_SIZE": _int("FEED_SIZE", 50),
         "FEED_TITLE": env("FEED_TITLE", "Careleaf patient education"),
         # The changes feed serves events older than this: longer than any write transaction.

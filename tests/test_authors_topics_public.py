@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from api.articles.models import ArticleStatus
+from tests.support.urls import topic_ref
 
 
 def test_author_list_and_detail_with_published_count(client, make):
@@ -41,7 +42,7 @@ def test_topic_detail_has_parent_children_and_breadcrumbs_from_root(client, make
     make.topic(slug="mast-cells", name="Mast cell activation", parent="inflammatory")
     detail = client.get("/api/v1/topics/inflammatory").get_json()
     assert detail["parent"] == "back-pain"
-    assert detail["children"] == [{"slug": "mast-cells", "name": "Mast cell activation"}]
+    assert detail["children"] == [topic_ref("mast-cells", "Mast cell activation")]
     deep = client.get("/api/v1/topics/mast-cells").get_json()
     assert [crumb["slug"] for crumb in deep["breadcrumbs"]] == ["back-pain", "inflammatory"]
     assert client.get("/api/v1/topics/back-pain").get_json()["breadcrumbs"] == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.support.staff import problem
+from tests.support.urls import topic_ref
 
 
 def test_author_lifecycle_with_etags(editor, client):
@@ -48,7 +49,7 @@ def test_topic_lifecycle_moves_and_guards(make, editor, client):
         "/api/v1/topics", {"slug": "sciatica", "name": "Sciatica", "parent": "back-pain"}
     )
     assert child.status_code == 201
-    assert child.get_json()["breadcrumbs"] == [{"slug": "back-pain", "name": "Back pain"}]
+    assert child.get_json()["breadcrumbs"] == [topic_ref("back-pain", "Back pain")]
     url = "/api/v1/topics/back-pain"
     body = problem(editor.patch(url, {"parent": "sciatica"}, if_match=editor.etag(url)), 409)
     assert "parent" in body["errors"]

@@ -99,7 +99,9 @@ def test_probes_report_unavailable_targets_and_the_ceiling_replays_the_bytes(
     ceiling = create_ceiling(str(replay)).test_client()
     for target in (by_name["article list"], by_name["article detail"]):
         for request in target.requests:
-            ours, bare = client.get(request.path), ceiling.get(request.path)
+            # Asked on the served host: responses name the host they are asked on (api_url).
+            ours = client.get(request.path, base_url=served)
+            bare = ceiling.get(request.path, base_url=served)
             assert (bare.status_code, bare.data) == (ours.status_code, ours.data)
             assert bare.headers["Content-Type"] == ours.headers["Content-Type"]
             assert bare.headers.get("X-Pagination") == ours.headers.get("X-Pagination")

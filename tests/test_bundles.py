@@ -11,6 +11,7 @@ import pytest
 from api.articles.models import ArticleStatus
 from tests.support.changes import read_all
 from tests.support.staff import problem
+from tests.support.urls import api_url, site_url
 
 ALL = "/api/v1/bundles/all"
 
@@ -66,7 +67,17 @@ def keyed(bundle):
 
 
 def _tree(nodes):
-    return [{"slug": n["slug"], "children": _tree(n["children"])} for n in nodes]
+    """A bundle's topic_tree from the topic tree: each node's slug, URLs and children."""
+    return [node(n["slug"], *_tree(n["children"])) for n in nodes]
+
+
+def node(slug, *children):
+    return {
+        "slug": slug,
+        "url": site_url("topic", slug),
+        "api_url": api_url("topic", slug),
+        "children": list(children),
+    }
 
 
 def apply_changes(client, state, cursor):
@@ -131,16 +142,10 @@ def test_bundle_is_self_contained(kiosk, make, frozen_clock):
         a["author"]["slug"] for a in articles.values()
     }
     assert bundle["topic_tree"] == [
-        {
-            "slug": "musculoskeletal",
-            "children": [
-                {"slug": "back", "children": []},
-                {"slug": "knee", "children": []},
-            ],
-        },
-        {"slug": "skin", "children": []},
+        node("musculoskeletal", node("back"), node("knee")),
+        node("skin"),
     ]
-    assert {t["slug"]: t["pillar"] for t in bundle["topics"]}["back"] == "back-pain"
+    assert {t["slug"]: t["pillar"] for t in bundle["topics"]}["back"]["slug"] == "back-pain"
     for slug in articles:
         related = kiosk.get(f"/api/v1/articles/{slug}/related").get_json()
         assert bundle["related"][slug] == [r["article"]["slug"] for r in related]
@@ -157,7 +162,7 @@ def test_topic_bundle_holds_the_subtree(kiosk, make, frozen_clock):
         {a["author"]["slug"] for a in bundle["articles"]}
     )
     back = fetch_bundle(kiosk, "/api/v1/bundles/topics/back")
-    assert back["topic_tree"] == [{"slug": "back", "children": []}]
+    assert back["topic_tree"] == [node("back")]
     problem(kiosk.get("/api/v1/bundles/topics/nope"), 404)
 
 

@@ -54,8 +54,8 @@ def test_a_link_shows_the_draft_as_it_would_be_published(client, frozen_clock, d
     # Internal links resolved as for the public: the published target is a link, the missing
     # one plain text; no marker and no Markdown source.
     assert (
-        'href="https://clinic.example/learn/public-target">Published target</a>'
-        in (article["body_html"])
+        'href="https://clinic.example/learn/public-target" data-article-slug="public-target">'
+        "Published target</a>" in (article["body_html"])
     )
     assert "the missing one" in article["body_html"]
     assert "careleaf:link" not in article["body_html"]

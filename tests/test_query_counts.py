@@ -30,6 +30,7 @@ def library(make):
     return grow
 
 
+EVERY_INCLUDE = ("related", "backlinks", "topics_detail", "author_detail")
 # Each public read starts with one statement for the content validator (api/caching).
 ENDPOINTS = {
     "/api/v1/articles": 4,
@@ -41,6 +42,9 @@ ENDPOINTS = {
     "/api/v1/authors/{author}": 2,
     "/api/v1/authors/{author}/articles": 5,
     "/api/v1/articles/{article}": 3,
+    "/api/v1/topics?tree=true": 3,  # + the article counts of the tree (one query)
+    # One request per page: each included part costs what its endpoint does (two topics here).
+    "/api/v1/articles/{article}?links=api&include=" + ",".join(EVERY_INCLUDE): 25,
 }
 
 

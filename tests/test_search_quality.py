@@ -8,6 +8,7 @@ import pytest
 
 from api.articles.models import ArticleStatus
 from tests.support.search_eval import BACK, EVALUATION_SET, EXERCISE, MINDFUL, evaluate
+from tests.support.urls import topic_ref
 
 # Agreed floors, just under what both stores measure (docs/search.md reports the numbers).
 PRECISION_FLOOR = 0.40
@@ -158,8 +159,7 @@ def suggest(client, q: str, **params) -> dict:
 def test_suggest_finds_topics_by_synonym_and_shows_it(client, demo):
     mca = suggest(client, "mca")["topics"]
     assert mca[0] == {
-        "slug": "mast-cell-activation",
-        "name": "Mast cell activation",
+        **topic_ref("mast-cell-activation", "Mast cell activation"),
         "label": "Mast cell activation (MCAS)",
     }
     assert suggest(client, "LUMB")["topics"][0]["label"] == "Back pain (lumbago)"

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import event
 
 from api.articles.models import ArticleStatus
+from tests.support.urls import api_url, site_url, topic_ref
 
 
 def suggest(client, q, **params) -> dict[str, Any]:
@@ -27,14 +28,19 @@ def test_suggest_titles_and_topic_names_by_any_word_prefix_ignoring_case(client,
     for q in ("mast", "MAST", " Mast "):
         body = suggest(client, q)
         assert body["articles"] == [
-            {"slug": article.slug, "title": "Mast cells and you"},
-            {"slug": story.slug, "title": "A mast cell story"},
+            {
+                "slug": found.slug,
+                "title": found.title,
+                "url": site_url("article", found.slug),
+                "api_url": api_url("article", found.slug),
+            }
+            for found in (article, story)
         ]
         assert body["topics"] == [
-            {"slug": "mast-cells", "name": "Mast cell activation", "label": "Mast cell activation"}
+            {**topic_ref("mast-cells", "Mast cell activation"), "label": "Mast cell activation"}
         ]
     body = suggest(client, "ma", limit=1)
-    assert body["topics"] == [{"slug": "masks", "name": "Masks", "label": "Masks"}]
+    assert body["topics"] == [{**topic_ref("masks", "Masks"), "label": "Masks"}]
     assert [a["slug"] for a in suggest(client, "cell st")["articles"]] == [story.slug]
 
 

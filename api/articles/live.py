@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import with_expression
 
@@ -26,7 +25,7 @@ from api.authors.services import author_by_slug
 from api.core.readability import reading_level
 from api.extensions import db
 from api.links.rendering import has_markers, resolve_markers
-from api.links.services import public_targets, public_targets_by_slug
+from api.links.services import link_hrefs, public_targets, public_targets_by_slug
 from api.review.models import ArticleReview
 from api.revisions.models import ArticleRevision
 from api.revisions.services import CONTENT_FIELDS, add_revision, content_of
@@ -178,7 +177,7 @@ def _topic_links(content: dict[str, Any]) -> list[ArticleTopic]:
     ]
 
 
-def working_copy(article: Article) -> dict[str, Any]:
+def working_copy(article: Article, link_mode: str | None = None) -> dict[str, Any]:
     """What staff read instead of the row's fields: the pending revision, rendered as a read
     would render it (internal links resolved as the public sees them), and where it stands."""
     pending = pending_state(article)
@@ -193,9 +192,7 @@ def working_copy(article: Article) -> dict[str, Any]:
     derived, link_slugs = derived_from_markdown(content["body_markdown"])
     if has_markers(derived["body_html"]):
         targets = {**public_targets_by_slug(link_slugs), **public_targets(article)}
-        derived["body_html"] = resolve_markers(
-            derived["body_html"], targets, current_app.config["ARTICLE_URL_TEMPLATE"]
-        )
+        derived["body_html"] = resolve_markers(derived["body_html"], targets, link_hrefs(link_mode))
     links = _topic_links(content)
     return {
         **view,

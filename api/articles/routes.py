@@ -7,6 +7,7 @@ from flask.views import MethodView
 from werkzeug.exceptions import HTTPException
 
 from api.articles import actions, live, services, staff, workflow
+from api.articles.included import ArticleReadArgsSchema, IncludedView, included_parts
 from api.articles.models import Article
 from api.articles.schemas import ArticleListArgsSchema, ArticleSummarySchema
 from api.articles.staff_schemas import (
@@ -65,13 +66,15 @@ def redirect_old_slug_subresources(response: Response) -> Response:
     return redirect(_with_query(url), 301)
 
 
-def staff_view(article: Article, user: User) -> staff.StaffView:
+def staff_view(article: Article, user: User, link_mode: str | None = None) -> staff.StaffView:
     """The staff shape: the working copy (a pending revision, if any), its body as patients
     would see it today (internal links resolved, after a write as on a read), and the actions
     open now."""
-    resolve_public_body(article)
+    resolve_public_body(article, link_mode)
     return staff.StaffView(
-        article, **workflow.actions_now(user, article), working=live.working_copy(article)
+        article,
+        **workflow.actions_now(user, article),
+        working=live.working_copy(article, link_mode),
     )
 
 
@@ -114,26 +117,30 @@ class Articles(MethodView):
 
 @blp.route("/<slug>")
 class ArticleItem(MethodView):
+    @blp.arguments(ArticleReadArgsSchema, location="query")
     @blp.response(200, ArticleReadSchema)
     @blp.alt_response(301, description="An old slug: Location names the current URL")
     @blp.alt_response(404, description="No published article has this slug")
     @blp.doc(security=OPTIONAL_TOKEN)
-    def get(self, slug: str) -> Any:
+    def get(self, args: dict[str, Any], slug: str) -> Any:
         """Read an article: a published one, or any for staff
 
         With a staff token the response is a StaffArticle: it adds `body_markdown`, the
-        workflow state and the revision numbers.
+        workflow state and the revision numbers. `links` chooses the href of internal links;
+        `include` adds what a page needs besides the article (one request per page).
         """
         user = current_user()
-        article = staff.staff_article(slug) if user else services.public_article(slug)
+        links = args.get("links")
+        article = staff.staff_article(slug) if user else services.public_article(slug, links)
         if article is None:
             new_slug = staff.redirected_slug(slug, public=user is None)
             if new_slug is None:
                 raise Problem(404, f"No published article has the slug '{slug}'.")
             return redirect(_with_query(url_for("articles.ArticleItem", slug=new_slug)), 301)
-        if user is None:
-            return article, 200, etag_header("article", article)
-        return staff_view(article, user), 200, etag_header("article", article)
+        view: Any = article if user is None else staff_view(article, user, links)
+        if "include" in args:
+            view = IncludedView(view, included_parts(article, args["include"]))
+        return view, 200, etag_header("article", article)
 
     @staff_only(blp, *WRITERS)
     @blp.arguments(patch_schema(ArticleWriteSchema))

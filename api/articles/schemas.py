@@ -8,6 +8,7 @@ import marshmallow as ma
 from api.articles.models import ArticleStatus
 from api.authors.schemas import AuthorSummarySchema
 from api.core.field_selection import CommaSeparatedList, fields_argument
+from api.core.resource_urls import ApiUrl, SiteUrl
 from api.core.smorest import Schema
 from api.core.validation import SLUG, HttpUrl
 from api.review.records import public_review
@@ -18,6 +19,8 @@ class ArticleTopicSchema(Schema):
     slug = ma.fields.String(attribute="topic.slug", dump_only=True)
     name = ma.fields.String(attribute="topic.name", dump_only=True)
     primary = ma.fields.Boolean(attribute="is_primary", dump_only=True)
+    url = SiteUrl("topic", "topic.slug")
+    api_url = ApiUrl("topic", "topic.slug")
 
 
 class TocEntrySchema(Schema):
@@ -32,6 +35,8 @@ class ArticleSummarySchema(Schema):
     id = ma.fields.Integer(dump_only=True)
     slug = ma.fields.String(required=True, validate=SLUG)
     title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=300))
+    url = SiteUrl("article")
+    api_url = ApiUrl("article")
     summary = ma.fields.String(load_default="", validate=ma.validate.Length(max=2_000))
     language = ma.fields.String(
         load_default="en",
@@ -67,6 +72,18 @@ class ArticleSummarySchema(Schema):
     feature_image_url = HttpUrl(allow_none=True)
     feature_image_alt = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=300))
     meta_description = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=320))
+
+
+class ArticleRefSchema(Schema):
+    """A reference to an article (a topic's pillar): enough to link to it.
+
+    Written as `{"slug": ...}`: the other fields are read-only.
+    """
+
+    slug = ma.fields.String(required=True, validate=SLUG)
+    title = ma.fields.String(dump_only=True)
+    url = SiteUrl("article")
+    api_url = ApiUrl("article")
 
 
 class ReviewerSchema(Schema):
@@ -133,6 +150,13 @@ class ArticleSchema(ArticleSummarySchema):
             "`application/ld+json`: `<`, `>`, `&`, U+2028 and U+2029 are escaped, so it "
             "cannot end the element; paste it verbatim",
         },
+    )
+
+    # By class name: the included parts' schemas (related, topics...) build on this module.
+    included = ma.fields.Nested(
+        "ArticleIncludedSchema",
+        dump_only=True,
+        metadata={"description": "Only with `include=`: the parts it names"},
     )
 
     def _json_ld(self, article: Any) -> dict[str, Any]:

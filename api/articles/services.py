@@ -175,14 +175,14 @@ def filtered_summaries(
     return query
 
 
-def public_article(slug: str) -> Article | None:
+def public_article(slug: str, link_mode: str | None = None) -> Article | None:
     """The public article with this slug, if any (a draft is as absent as an unknown slug),
-    its internal links resolved as the public sees them."""
+    its internal links resolved as the public sees them (hrefs by `link_mode`)."""
     article = db.session.scalar(
         public_articles().where(Article.slug == slug).options(*DETAIL_OPTIONS)
     )
     if article is not None:
-        links.resolve_public_body(article)
+        links.resolve_public_body(article, link_mode)
     return article
 
 

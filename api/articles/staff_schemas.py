@@ -6,6 +6,7 @@ from typing import Any
 
 import marshmallow as ma
 
+from api.articles.included import IncludedView
 from api.articles.schemas import ArticleSchema
 from api.articles.staff import StaffView
 from api.core.smorest import Schema
@@ -79,7 +80,8 @@ class ArticleReadSchema(Schema):
     """
 
     def dump(self, obj: Any, *, many: bool | None = None) -> Any:
-        schema = StaffArticleSchema() if isinstance(obj, StaffView) else ArticleSchema()
+        view = obj.view if isinstance(obj, IncludedView) else obj
+        schema = StaffArticleSchema() if isinstance(view, StaffView) else ArticleSchema()
         return schema.dump(obj, many=many)
 
 

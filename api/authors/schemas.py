@@ -3,6 +3,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from api.authors.models import AuthorKind
+from api.core.resource_urls import ApiUrl, SiteUrl
 from api.core.smorest import Schema
 from api.core.validation import SLUG, HttpUrl
 
@@ -12,6 +13,8 @@ class AuthorSummarySchema(Schema):
 
     slug = ma.fields.String(dump_only=True)
     name = ma.fields.String(dump_only=True)
+    url = SiteUrl("author")
+    api_url = ApiUrl("author")
     kind = ma.fields.Enum(AuthorKind, by_value=True, dump_only=True)
     credentials = ma.fields.String(dump_only=True, allow_none=True)
     job_title = ma.fields.String(dump_only=True, allow_none=True)
@@ -24,6 +27,8 @@ class AuthorSchema(Schema):
     id = ma.fields.Integer(dump_only=True)
     slug = ma.fields.String(required=True, validate=SLUG)
     name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    url = SiteUrl("author")
+    api_url = ApiUrl("author")
     kind = ma.fields.Enum(AuthorKind, by_value=True, load_default=AuthorKind.PERSON)
     credentials = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=200))
     job_title = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=200))

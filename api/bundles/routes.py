@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import gzip
+from typing import Any
 
 from flask import Response, current_app, request
 from flask.views import MethodView
 
-from api.bundles.schemas import BundleSchema
+from api.bundles.schemas import BundleArgsSchema, BundleSchema
 from api.bundles.services import Bundle, build_bundle
 from api.core.smorest import Blueprint
 
@@ -29,24 +30,26 @@ def bundle_response(bundle: Bundle) -> Response:
 
 @blp.route("/all")
 class AllBundle(MethodView):
+    @blp.arguments(BundleArgsSchema, location="query")
     @blp.response(200, BundleSchema)
-    def get(self) -> Response:
+    def get(self, args: dict[str, Any]) -> Response:
         """Download every public article, author and topic in one document
 
         Sent gzipped with `Accept-Encoding: gzip`. Continue with `/api/v1/changes` from
         `cursor`.
         """
-        return bundle_response(build_bundle())
+        return bundle_response(build_bundle(link_mode=args.get("links")))
 
 
 @blp.route("/topics/<slug>")
 class TopicBundle(MethodView):
+    @blp.arguments(BundleArgsSchema, location="query")
     @blp.response(200, BundleSchema)
     @blp.alt_response(404, description="No topic has this slug")
-    def get(self, slug: str) -> Response:
+    def get(self, args: dict[str, Any], slug: str) -> Response:
         """Download the public articles under a topic (and its descendants) in one document
 
         `topics` holds the topic's subtree and the other topics its articles are filed under;
         `topic_tree` the subtree. Sent gzipped with `Accept-Encoding: gzip`.
         """
-        return bundle_response(build_bundle(slug))
+        return bundle_response(build_bundle(slug, link_mode=args.get("links")))

@@ -4,12 +4,25 @@ import marshmallow as ma
 
 from api.articles.schemas import ArticleSchema
 from api.authors.schemas import AuthorSchema
+from api.core.resource_urls import LINK_MODES, ApiUrl, SiteUrl
 from api.core.smorest import Schema
 from api.topics.schemas import TopicSchema
 
 
+class BundleArgsSchema(Schema):
+    links = ma.fields.String(
+        validate=ma.validate.OneOf(LINK_MODES),
+        metadata={
+            "description": "The href of internal links in body_html: the site page (absolute), "
+            "its root-relative path (relative) or the API URL (api); default LINK_MODE"
+        },
+    )
+
+
 class TopicNodeSchema(Schema):
     slug = ma.fields.String(dump_only=True)
+    url = SiteUrl("topic")
+    api_url = ApiUrl("topic")
     children = ma.fields.List(ma.fields.Nested(lambda: TopicNodeSchema()), dump_only=True)
 
 

@@ -7,9 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import with_expression
 from sqlalchemy.orm.attributes import set_committed_value
 
 from api.articles.models import Article
@@ -22,9 +20,10 @@ from api.core import clock
 from api.extensions import db
 from api.links.models import ArticleLink
 from api.links.rendering import Target, has_markers, resolve_markers
+from api.links.services import link_hrefs
 from api.related.scoring import Taxonomy, TopicRow
 from api.topics.models import Topic
-from api.topics.services import descendant_ids, pillar_slug_expression, topic_or_404
+from api.topics.services import descendant_ids, topic_or_404, with_pillar
 
 
 @dataclass
@@ -46,7 +45,7 @@ def _articles(topic_slug: str | None) -> list[Article]:
     return list(db.session.scalars(query))
 
 
-def resolve_bodies(articles: list[Article]) -> None:
+def resolve_bodies(articles: list[Article], link_mode: str | None = None) -> None:
     """Every body's internal links as the public sees them now, in one query for all."""
     linking = [a.id for a in articles if has_markers(a.body_html)]
     if not linking:
@@ -59,10 +58,10 @@ def resolve_bodies(articles: list[Article]) -> None:
     )
     for source_id, written, slug, title in rows:
         targets[source_id][written] = Target(slug=slug, title=title)
-    template = current_app.config["ARTICLE_URL_TEMPLATE"]
+    href = link_hrefs(link_mode)
     for article in articles:
         if article.id in linking:
-            markup = resolve_markers(article.body_html, targets[article.id], template)
+            markup = resolve_markers(article.body_html, targets[article.id], href)
             set_committed_value(article, "body_html", markup)
 
 
@@ -81,21 +80,16 @@ def _tree(topics: list[Topic], root_ids: set[int]) -> list[dict[str, Any]]:
 
 def _topics() -> list[Topic]:
     """Every topic (one query), parents handed over instead of queried."""
-    topics = list(
-        db.session.scalars(
-            select(Topic)
-            .options(with_expression(Topic.pillar_slug, pillar_slug_expression()))
-            .order_by(Topic.slug)
-        )
-    )
+    topics = list(db.session.scalars(select(Topic).options(*with_pillar()).order_by(Topic.slug)))
     by_id = {topic.id: topic for topic in topics}
     for topic in topics:
         set_committed_value(topic, "parent", by_id.get(topic.parent_id))
     return topics
 
 
-def build_bundle(topic_slug: str | None = None) -> Bundle:
-    """The bundle of every public article, or of those under a topic and its descendants."""
+def build_bundle(topic_slug: str | None = None, link_mode: str | None = None) -> Bundle:
+    """The bundle of every public article, or of those under a topic and its descendants;
+    internal links in bodies by `link_mode` (LINK_MODE by default)."""
     cursor = current_cursor()  # first: the content read next is at least this fresh
     topics = _topics()
     if topic_slug is None:
@@ -105,7 +99,7 @@ def build_bundle(topic_slug: str | None = None) -> Bundle:
         root = topic_or_404(topic_slug)
         scope, roots = set(db.session.scalars(descendant_ids([root.id]))), {root.id}
     articles = _articles(topic_slug)
-    resolve_bodies(articles)
+    resolve_bodies(articles, link_mode)
     if topic_slug is None:
         authors = list(db.session.scalars(select(Author).order_by(Author.slug)))
     else:  # their authors only, already loaded with them

@@ -153,8 +153,8 @@ def _validate_by_body(response: Response) -> None:
 def representation_variant(config: dict[str, object]) -> str:
     """What else shapes public responses: the settings that go into URLs and feeds."""
     names = (
-        "ARTICLE_URL_TEMPLATE", "TOPIC_URL_TEMPLATE", "SITE_URL", "FEED_SIZE", "FEED_TITLE",
-        "CACHE_SALT",
+        "ARTICLE_URL_TEMPLATE", "TOPIC_URL_TEMPLATE", "AUTHOR_URL_TEMPLATE", "SITE_URL",
+        "LINK_MODE", "FEED_SIZE", "FEED_TITLE", "CACHE_SALT",
     )  # fmt: skip
     return "|".join(str(config.get(name)) for name in names)
 

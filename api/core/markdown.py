@@ -21,8 +21,10 @@ ALLOWED_TAGS = frozenset(
     }
 )  # fmt: skip
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+# Set on internal links when a body is read (api/links/rendering.py), never taken from a source.
+LINK_DATA_ATTRIBUTES = frozenset({"data-article-slug", "data-topic-slug"})
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
-    "a": {"href", "title"},
+    "a": {"href", "title", *LINK_DATA_ATTRIBUTES},
     "abbr": {"title"},
     "img": {"src", "alt", "title", "width", "height"},
     "ol": {"start"},
@@ -33,15 +35,24 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 
-def sanitize_html(markup: str, *, extra_tags: frozenset[str] = frozenset()) -> str:
+def _drop_link_data(_tag: str, attribute: str, value: str) -> str | None:
+    return None if attribute in LINK_DATA_ATTRIBUTES else value
+
+
+def sanitize_html(
+    markup: str, *, extra_tags: frozenset[str] = frozenset(), link_data: bool = False
+) -> str:
     """Keep only allowlisted tags, attributes and URL schemes; nothing executable survives.
 
-    `extra_tags` widens the allowlist for one use (search snippets allow `<mark>`).
+    `extra_tags` widens the allowlist for one use (search snippets allow `<mark>`). The link
+    data attributes survive only with `link_data` (HTML this API resolved itself): a writer
+    cannot make a link claim an article or topic it does not lead to.
     """
     return nh3.clean(
         markup,
         tags=set(ALLOWED_TAGS | extra_tags),
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=None if link_data else _drop_link_data,
         url_schemes=set(URL_SCHEMES),
         link_rel="noopener noreferrer",
         strip_comments=True,

@@ -18,6 +18,7 @@ from api.articles.visibility import public_articles, public_filter
 from api.extensions import db
 from api.links.models import ArticleLink
 from api.links.rendering import Target, has_markers, resolve_markers
+from api.links.services import link_hrefs
 from api.topics.models import Topic
 
 # The sitemap protocol's limit for one file; a clinic library stays far below it.
@@ -65,9 +66,10 @@ def resolve_public_bodies(articles: Sequence[Article]) -> None:
     targets: dict[int, dict[str, Target]] = defaultdict(dict)
     for source_id, written, slug, title in rows:
         targets[source_id][written] = Target(slug=slug, title=title)
-    template = current_app.config["ARTICLE_URL_TEMPLATE"]
+    # Feed readers have no base to resolve a relative link against: always the site pages.
+    href = link_hrefs("absolute")
     for article_id, article in sources.items():
-        markup = resolve_markers(article.body_html, targets[article_id], template)
+        markup = resolve_markers(article.body_html, targets[article_id], href)
         set_committed_value(article, "body_html", markup)
 
 

@@ -6,15 +6,17 @@ whose href is `/articles/<slug>` is replaced by a marker pair of HTML comments a
 (already sanitized) link text. The sanitizer strips every comment and escapes `<` in text and
 attribute values, so a marker in the stored HTML can only come from this module.
 
-At read time `resolve_markers` turns each marker into a link to the target's CURRENT slug with
-the site's URL pattern when the target is public, or into plain text when it is not.
+At read time `resolve_markers` turns each marker into a link to the target's CURRENT slug when
+the target is public (`data-article-slug` names it; the href depends on the link mode: the
+site page, its root-relative path or the API URL), or into plain text when it is not. Links to
+`/topics/<slug>` (topics are always public) get the same treatment with `data-topic-slug`.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
@@ -27,6 +29,7 @@ WIKILINK = re.compile(rf"\[\[\s*({SLUG_PATTERN})\s*(?:\|([^\]\n]+))?\]\]")
 ANCHOR = re.compile(r"<a ([^>]*)>(.*?)</a>", re.DOTALL)
 HREF = re.compile(r'(?:^| )href="([^"]*)"')
 INTERNAL_HREF = re.compile(rf"/articles/({SLUG_PATTERN})/?(#[A-Za-z0-9_-]*)?")
+TOPIC_HREF = re.compile(rf"/topics/({SLUG_PATTERN})/?(#[A-Za-z0-9_-]*)?")
 MARKER = re.compile(
     rf"<!--careleaf:link ({SLUG_PATTERN})(#[A-Za-z0-9_-]*)?-->(.*?)<!--/careleaf:link-->",
     re.DOTALL,
@@ -99,16 +102,31 @@ def render_article_body(source: str) -> RenderedBody:
     )
 
 
-def has_markers(markup: str) -> bool:
+# The href of an internal link: (kind "article" or "topic", slug) -> URL.
+LinkHref = Callable[[str, str], str]
+
+
+def has_article_markers(markup: str) -> bool:
     return "<!--careleaf:link " in markup
+
+
+def has_markers(markup: str) -> bool:
+    """The body has internal links to resolve (article markers or topic links)."""
+    return has_article_markers(markup) or 'href="/topics/' in markup
 
 
 def _readable(slug: str) -> str:
     return slug.replace("-", " ").capitalize()
 
 
-def resolve_markers(markup: str, targets: Mapping[str, Target], url_template: str) -> str:
-    """Links to public targets (by slug as written) with the URL pattern; the rest plain text."""
+def _link(kind: str, slug: str, url: str, text: str, attributes: str = "") -> str:
+    href = html.escape(url, quote=True)
+    return f'<a href="{href}" data-{kind}-slug="{slug}"{attributes}>{text}</a>'
+
+
+def resolve_markers(markup: str, targets: Mapping[str, Target], href: LinkHref) -> str:
+    """Links to public targets (by slug as written) and to topics, each naming its target in a
+    data attribute, with `href(kind, slug)` as the URL; links to the rest become plain text."""
 
     def resolve(marker: re.Match[str]) -> str:
         written, fragment, text = marker.group(1), marker.group(2) or "", marker.group(3)
@@ -117,7 +135,18 @@ def resolve_markers(markup: str, targets: Mapping[str, Target], url_template: st
             return _readable(written) if text == written else text
         if text == written:
             text = html.escape(target.title, quote=False)
-        url = html.escape(url_template.format(slug=target.slug) + fragment, quote=True)
-        return f'<a href="{url}">{text}</a>'
+        return _link("article", target.slug, href("article", target.slug) + fragment, text)
 
-    return MARKER.sub(resolve, markup)
+    def topic(anchor: re.Match[str]) -> str:
+        attributes = anchor.group(1)
+        found = HREF.search(attributes)
+        internal = TOPIC_HREF.fullmatch(found.group(1)) if found else None
+        if found is None or internal is None or "data-topic-slug=" in attributes:
+            return anchor.group(0)  # not a topic link, or resolved already
+        slug, fragment = internal.group(1), internal.group(2) or ""
+        others = (attributes[: found.start()] + attributes[found.end() :]).strip()
+        others = f" {others}" if others else ""
+        return _link("topic", slug, href("topic", slug) + fragment, anchor.group(2), others)
+
+    markup = MARKER.sub(resolve, markup)
+    return ANCHOR.sub(topic, markup) if "/topics/" in markup else markup

@@ -15,9 +15,10 @@ from api.articles.models import Article
 from api.articles.visibility import public_articles, public_filter
 from api.core.errors import Problem
 from api.core.markdown import html_to_text
+from api.core.resource_urls import link_href
 from api.extensions import db
 from api.links.models import ArticleLink
-from api.links.rendering import Target, has_markers, resolve_markers
+from api.links.rendering import LinkHref, Target, has_article_markers, has_markers, resolve_markers
 
 
 def store_links(article: Article, slugs: Iterable[str]) -> None:
@@ -73,6 +74,12 @@ def public_targets(article: Article) -> dict[str, Target]:
     return {written: Target(slug=slug, title=title) for written, slug, title in rows}
 
 
+def link_hrefs(mode: str | None = None) -> LinkHref:
+    """The href of internal links in `mode` (absolute, relative, api); LINK_MODE by default."""
+    chosen = mode or current_app.config["LINK_MODE"]
+    return lambda kind, slug: link_href(kind, slug, chosen)
+
+
 def public_targets_by_slug(slugs: Iterable[str]) -> dict[str, Target]:
     """The public articles of these slugs, for a body whose link edges are not stored yet
     (a pending revision's preview); one query, none without a slug."""
@@ -93,21 +100,21 @@ def reader_text(markup: str, slugs: Iterable[str]) -> str:
     """
     with db.session.no_autoflush:  # called while an article is being built
         targets = public_targets_by_slug(slugs)
-    resolved = resolve_markers(markup, targets, "/articles/{slug}")
+    # Only the text is kept: any href will do.
+    resolved = resolve_markers(markup, targets, lambda kind, slug: f"/{kind}s/{slug}")
     return html_to_text(resolved)
 
 
-def resolve_public_body(article: Article) -> None:
+def resolve_public_body(article: Article, link_mode: str | None = None) -> None:
     """Give the loaded article the body_html the public sees, without marking it changed.
 
     Visibility can change by time alone (scheduled publishing), so this runs on every read:
-    one query over the article's own link edges, none when the body has no internal link.
+    one query over the article's own link edges, none when the body has no article link.
     """
     if not has_markers(article.body_html):
         return
-    markup = resolve_markers(
-        article.body_html, public_targets(article), current_app.config["ARTICLE_URL_TEMPLATE"]
-    )
+    targets = public_targets(article) if has_article_markers(article.body_html) else {}
+    markup = resolve_markers(article.body_html, targets, link_hrefs(link_mode))
     set_committed_value(article, "body_html", markup)
 
 

@@ -4,6 +4,7 @@ import marshmallow as ma
 
 from api.articles.schemas import ArticleSummarySchema
 from api.authors.schemas import AuthorSummarySchema
+from api.core.resource_urls import ApiUrl, SiteUrl
 from api.core.smorest import Schema
 from api.topics.schemas import TopicSummarySchema
 
@@ -100,6 +101,8 @@ class SuggestArgsSchema(Schema):
 class ArticleSuggestionSchema(Schema):
     slug = ma.fields.String(dump_only=True)
     title = ma.fields.String(dump_only=True)
+    url = SiteUrl("article")
+    api_url = ApiUrl("article")
 
 
 class TopicSuggestionSchema(TopicSummarySchema):

@@ -8,10 +8,9 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import aliased
 
-from api.articles.loading import SUMMARY_OPTIONS
 from api.articles.models import Article, ArticleTopic
 from api.articles.services import in_topic_tree
-from api.articles.visibility import public_articles, public_filter
+from api.articles.visibility import public_filter
 from api.core.errors import Problem
 from api.extensions import db
 from api.taxonomy.models import TopicRelation
@@ -154,12 +153,6 @@ def topic_page(slug: str) -> Topic:
     """A topic with its tree position, related topics, public pillar and article count."""
     topic = topic_detail(slug)
     topic.related = related_topics(topic)  # type: ignore[attr-defined]
-    pillar = None
-    if topic.pillar_article_id is not None:
-        pillar = db.session.scalar(
-            public_articles().where(Article.id == topic.pillar_article_id).options(*SUMMARY_OPTIONS)
-        )
-    topic.pillar_article = pillar  # type: ignore[attr-defined]
     count = select(func.count(Article.id)).where(public_filter(), in_topic_tree(slug))
     topic.published_article_count = db.session.scalar(count) or 0  # type: ignore[attr-defined]
     return topic

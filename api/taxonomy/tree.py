@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import aliased, with_expression
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
 from api.articles.models import Article, ArticleTopic
@@ -16,7 +16,7 @@ from api.extensions import db
 from api.links.models import ArticleLink
 from api.taxonomy.models import TopicRelation
 from api.topics.models import Topic
-from api.topics.services import pillar_slug_expression
+from api.topics.services import with_pillar
 
 
 @dataclass(frozen=True)
@@ -26,18 +26,41 @@ class TopicTree:
     roots: list[Topic]
 
 
+def public_article_counts() -> dict[int, int]:
+    """Public articles under each topic or its descendants, each article once (one query).
+
+    A recursive CTE pairs every topic with itself and each descendant; articles filed under
+    any of them count for the topic. Topics without any are absent.
+    """
+    closure = select(Topic.id.label("ancestor"), Topic.id.label("id")).cte(
+        "topic_closure", recursive=True
+    )
+    closure = closure.union_all(
+        select(closure.c.ancestor, Topic.id).where(Topic.parent_id == closure.c.id)
+    )
+    rows = db.session.execute(
+        select(closure.c.ancestor, func.count(ArticleTopic.article_id.distinct()))
+        .join(ArticleTopic, ArticleTopic.topic_id == closure.c.id)
+        .join(Article, Article.id == ArticleTopic.article_id)
+        .where(public_filter())
+        .group_by(closure.c.ancestor)
+    )
+    return {topic_id: count for topic_id, count in rows}
+
+
 def topic_tree() -> TopicTree:
-    """Every topic in one query, nested; siblings ordered by position, then name."""
+    """Every topic in one query, nested; siblings ordered by position, then name; each with
+    its `article_count` (a second query)."""
     topics = list(
         db.session.scalars(
-            select(Topic)
-            .options(with_expression(Topic.pillar_slug, pillar_slug_expression()))
-            .order_by(Topic.position, Topic.name, Topic.id)
+            select(Topic).options(*with_pillar()).order_by(Topic.position, Topic.name, Topic.id)
         )
     )
+    counts = public_article_counts()
     by_id = {topic.id: topic for topic in topics}
     for topic in topics:
         topic.tree_children = []  # type: ignore[attr-defined]
+        topic.article_count = counts.get(topic.id, 0)  # type: ignore[attr-defined]
     roots = []
     for topic in topics:
         parent = by_id.get(topic.parent_id) if topic.parent_id is not None else None

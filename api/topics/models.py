@@ -32,6 +32,7 @@ class Topic(TimestampMixin, Base):
     )
     # The pillar's slug, filled only by queries that ask for it (public: only when public).
     pillar_slug: Mapped[str | None] = query_expression()
+    pillar_title: Mapped[str | None] = query_expression()
     # Bumped by every UPDATE: ETags derive from it and concurrent writers cannot both win.
     version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
 

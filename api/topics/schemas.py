@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-import re
+from typing import Any
 
 import marshmallow as ma
 
-from api.articles.schemas import ArticleSummarySchema
+from api.articles.schemas import ArticleRefSchema
+from api.core.resource_urls import ApiUrl, SiteUrl
 from api.core.smorest import Schema
-from api.core.validation import SLUG, SLUG_PATTERN
+from api.core.validation import SLUG
 
 # Paths under /api/v1/topics/ that are not topics.
 RESERVED_SLUGS = frozenset({"graph"})
@@ -17,6 +18,8 @@ class TopicSummarySchema(Schema):
 
     slug = ma.fields.String(dump_only=True)
     name = ma.fields.String(dump_only=True)
+    url = SiteUrl("topic")
+    api_url = ApiUrl("topic")
 
 
 class TopicCodesSchema(Schema):
@@ -52,12 +55,34 @@ def _not_reserved(slug: str) -> None:
         raise ma.ValidationError(f"'{slug}' is reserved.")
 
 
+class PillarField(ma.fields.Nested):
+    """`pillar`: the topic's hub article as an ArticleRef, or null; the same shape in lists,
+    the tree, bundles and details. Written as `{"slug": ...}` (a bare slug is accepted too)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(ArticleRefSchema, allow_none=True, **kwargs)
+
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> Any:
+        slug = getattr(obj, "pillar_slug", None)
+        if slug is None:
+            return None
+        return {"slug": slug, "title": getattr(obj, "pillar_title", None)}
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, str):
+            value = {"slug": value}
+        loaded = super()._deserialize(value, attr, data, **kwargs)
+        return loaded["slug"]
+
+
 class TopicSchema(Schema):
     """A topic, as listed and as written by staff; `parent` is the parent's slug."""
 
     id = ma.fields.Integer(dump_only=True)
     slug = ma.fields.String(required=True, validate=[*SLUG, _not_reserved])
     name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    url = SiteUrl("topic")
+    api_url = ApiUrl("topic")
     description = ma.fields.String(load_default="", validate=ma.validate.Length(max=5_000))
     description_html = ma.fields.String(dump_only=True)
     parent = ma.fields.Method("parent_slug", deserialize="load_slug", allow_none=True)
@@ -68,31 +93,14 @@ class TopicSchema(Schema):
         validate=ma.validate.Length(max=50),
     )
     codes = ma.fields.Nested(TopicCodesSchema)
-    pillar = ma.fields.Method(
-        "pillar_of",
-        deserialize="load_pillar",
-        allow_none=True,
-        validate=ma.validate.Length(max=120),
+    pillar = PillarField(
         metadata={
-            # allow_none adds the "null"; naming it here too would list it twice.
-            "type": "string",
-            "maxLength": 120,
-            "description": "Slug of the topic's hub article; shown to the public only when "
-            "that article is published",
+            "description": "The topic's hub article (the public sees it only once it is "
+            'published); write it as {"slug": ...}, null to clear'
         },
     )
     created_at = ma.fields.AwareDateTime(dump_only=True)
     updated_at = ma.fields.AwareDateTime(dump_only=True)
-
-    def pillar_of(self, topic: object) -> str | None:
-        return getattr(topic, "pillar_slug", None)
-
-    def load_pillar(self, value: object) -> str | None:
-        if value is None:
-            return None
-        if not isinstance(value, str) or not re.match(SLUG_PATTERN, value):
-            raise ma.ValidationError("Give the pillar article's slug.")
-        return value
 
     def parent_slug(self, topic: object) -> str | None:
         parent = getattr(topic, "parent", None)
@@ -113,6 +121,13 @@ class TopicTreeSchema(TopicSchema):
         dump_only=True,
         metadata={"description": "Only with tree=true: the child topics, nested"},
     )
+    article_count = ma.fields.Integer(
+        dump_only=True,
+        metadata={
+            "description": "Only with tree=true: published articles filed under the topic or "
+            "any of its descendants (each article once)"
+        },
+    )
 
 
 class RelatedTopicSchema(Schema):
@@ -130,13 +145,6 @@ class RelatedTopicSchema(Schema):
 class TopicDetailSchema(TopicSchema):
     """A topic with its place in the tree, related topics and pillar article."""
 
-    pillar = ma.fields.Nested(
-        ArticleSummarySchema,
-        attribute="pillar_article",
-        dump_only=True,
-        allow_none=True,
-        metadata={"description": "The topic's hub article, when published"},
-    )
     published_article_count = ma.fields.Integer(
         dump_only=True, metadata={"description": "Including the articles of descendant topics"}
     )

@@ -35,13 +35,27 @@ def pillar_slug_expression(*, public_only: bool = True) -> Any:
     return query.correlate(Topic).scalar_subquery()
 
 
+def pillar_title_expression(*, public_only: bool = True) -> Any:
+    """The title of the topic's pillar article, like `pillar_slug_expression`."""
+    query = select(Article.title).where(Article.id == Topic.pillar_article_id)
+    if public_only:
+        query = query.where(public_filter())
+    return query.correlate(Topic).scalar_subquery()
+
+
+def with_pillar(*, public_only: bool = True) -> tuple[Any, Any]:
+    """Loader options filling `pillar_slug` and `pillar_title` (the pillar reference)."""
+    return (
+        with_expression(Topic.pillar_slug, pillar_slug_expression(public_only=public_only)),
+        with_expression(Topic.pillar_title, pillar_title_expression(public_only=public_only)),
+    )
+
+
 def topics_query() -> Select[tuple[Topic]]:
     """All topics with their parent, alphabetically (for the flat list)."""
     return (
         select(Topic)
-        .options(
-            selectinload(Topic.parent), with_expression(Topic.pillar_slug, pillar_slug_expression())
-        )
+        .options(selectinload(Topic.parent), *with_pillar())
         .order_by(Topic.name, Topic.id)
     )
 
@@ -78,7 +92,7 @@ def topic_detail(slug: str) -> Topic:
         .options(
             selectinload(Topic.parent),
             selectinload(Topic.children),
-            with_expression(Topic.pillar_slug, pillar_slug_expression()),
+            *with_pillar(),
         )
     )
     if topic is None:
@@ -115,9 +129,13 @@ def set_parent(topic: Topic, parent_slug: str | None) -> None:
 
 def set_pillar(topic: Topic, article_slug: str | None) -> None:
     """Make the article (any status; the public sees it once published) the topic's hub."""
-    article_id = None
+    article_id = title = None
     if article_slug is not None:
-        article_id = db.session.scalar(select(Article.id).where(Article.slug == article_slug))
+        row = db.session.execute(
+            select(Article.id, Article.title).where(Article.slug == article_slug)
+        ).first()
+        if row is not None:
+            article_id, title = row
         if article_id is None:
             raise Problem(
                 422,
@@ -129,6 +147,7 @@ def set_pillar(topic: Topic, article_slug: str | None) -> None:
     # Not stored: lets the write's response show it. Set as loaded, not as a change: a plain
     # assignment made every save an UPDATE (new version and updated_at, a new content version).
     set_committed_value(topic, "pillar_slug", article_slug)
+    set_committed_value(topic, "pillar_title", title)
 
 
 def save_topic(topic: Topic | None, data: dict[str, Any]) -> Topic:
