@@ -205,3 +205,27 @@ def test_a_site_may_read_a_preview_from_the_browser(make_app, draft):
     listed = site.get(PREVIEWS, headers={**origin, "Authorization": f"Bearer {draft.token}"})
     assert listed.status_code == 200
     assert "Access-Control-Allow-Origin" not in listed.headers
+
+
+def test_a_preview_takes_the_links_and_include_options_of_a_read(client, make, writer):
+    make.topic(slug="knees")
+    make.author(slug="jane-doe")
+    make.article(slug="public-target", title="Published target", topics=["knees"])
+    body = new_article(
+        slug="draft-doc", topics=["knees"], body_markdown="Read [[public-target]].\n"
+    )
+    assert writer.post("/api/v1/articles", body).status_code == 201
+    token = create(writer).get_json()["token"]
+
+    preview = client.get(
+        f"/api/v1/previews/{token}?links=relative&include=related,author_detail,topics_detail"
+    ).get_json()
+    assert 'href="/learn/public-target" data-article-slug="public-target"' in (
+        preview["body_html"]
+    )
+    included = preview["included"]
+    # The draft is not public, yet its preview shows what its page would relate it to.
+    assert [r["article"]["slug"] for r in included["related"]] == ["public-target"]
+    assert included["author_detail"]["slug"] == "jane-doe"
+    assert [t["slug"] for t in included["topics_detail"]] == ["knees"]
+    assert client.get(f"/api/v1/previews/{token}?include=nope").status_code == 422

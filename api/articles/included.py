@@ -80,12 +80,15 @@ class IncludedView:
         return getattr(self.view, name)
 
 
-def included_parts(article: Article, names: list[str]) -> dict[str, Any]:
-    """The parts named in `names` for a public article (unknown names were refused before)."""
+def included_parts(article: Article, names: list[str], *, preview: bool = False) -> dict[str, Any]:
+    """The parts named in `names` for a public article, or for the article of a preview link
+    (unknown names were refused before)."""
     wanted = set(names)
     parts: dict[str, Any] = {}
     if "related" in wanted:
-        parts["related"] = related_articles(article.slug)
+        parts["related"] = related_articles(
+            article.slug, article_id=article.id if preview else None
+        )
     if "backlinks" in wanted:
         page_size = Blueprint.DEFAULT_PAGINATION_PARAMETERS["page_size"]
         parts["backlinks"] = list(db.session.scalars(backlinks_query(article.id).limit(page_size)))

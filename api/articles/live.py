@@ -219,7 +219,7 @@ class WorkingCopy:
         return fields[name] if name in fields else getattr(self.article, name)
 
 
-def as_it_would_publish(article: Article) -> Article | WorkingCopy:
+def as_it_would_publish(article: Article, link_mode: str | None = None) -> Article | WorkingCopy:
     """The article as publishing it now would show it: the row, or its pending revision."""
-    working = working_copy(article)
+    working = working_copy(article, link_mode)
     return article if working["pending_revision"] is None else WorkingCopy(article, working)

@@ -10,6 +10,7 @@ from flask import Response
 from flask.views import MethodView
 
 from api.articles import staff
+from api.articles.included import ArticleReadArgsSchema, IncludedView, included_parts
 from api.articles.schemas import ArticleSchema
 from api.core.auth import require_user, staff_only
 from api.core.pagination import SelectPage
@@ -81,16 +82,21 @@ PERSONAL_HEADERS = {
 
 @blp.route("/previews/<token>")
 class Preview(MethodView):
+    @blp.arguments(ArticleReadArgsSchema, location="query")
     @blp.response(200, ArticleSchema, headers=PERSONAL_HEADERS)
     @blp.alt_response(404, description="Unknown, expired or revoked: the same answer")
     @blp.alt_response(429, description="Too many unknown links from this client")
     @blp.doc(security=[{}])
-    def get(self, token: str) -> Any:
+    def get(self, args: dict[str, Any], token: str) -> Any:
         """Read the article of a preview link, as it would be published
 
-        No token needed: the link is the secret. The same shape as a public article read.
+        No token needed: the link is the secret. The same shape as a public article read,
+        with the same `links` and `include` options.
         """
-        return services.previewed_article(token)
+        article = services.previewed_article(token, args.get("links"))
+        if "include" in args:
+            return IncludedView(article, included_parts(article, args["include"], preview=True))
+        return article
 
     @staff_only(blp, *PREVIEWERS)
     @blp.response(204)

@@ -166,7 +166,7 @@ def _count_failure() -> None:
         )
 
 
-def preview_article(article: Article) -> Article | WorkingCopy:
+def preview_article(article: Article, links: str | None = None) -> Article | WorkingCopy:
     """The article exactly as it would be published now: its newest revision (the pending one
     of a published article), internal links resolved as the public sees them. The one place
     that decides what a preview shows."""
@@ -176,11 +176,11 @@ def preview_article(article: Article) -> Article | WorkingCopy:
         .options(*DETAIL_OPTIONS)
         .execution_options(populate_existing=True)
     )
-    resolve_public_body(loaded)
-    return as_it_would_publish(loaded)
+    resolve_public_body(loaded, links)
+    return as_it_would_publish(loaded, links)
 
 
-def previewed_article(token: str) -> Article:
+def previewed_article(token: str, links: str | None = None) -> Article | WorkingCopy:
     """The article a working link shows; the same 404 for every other token."""
     article_id = db.session.scalar(
         select(ArticlePreview.article_id).where(
@@ -192,4 +192,4 @@ def previewed_article(token: str) -> Article:
     if article_id is None:
         _count_failure()
         raise not_found()
-    return preview_article(db.session.get(Article, article_id))
+    return preview_article(db.session.get(Article, article_id), links)

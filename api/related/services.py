@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Integer, case, func, literal, or_, select, union_all
-from sqlalchemy.orm import load_only
 
 from api.articles.models import Article, ArticleTopic
 from api.articles.services import SUMMARY_OPTIONS
@@ -51,15 +50,16 @@ class Plan:
     taxonomy: Taxonomy
 
 
-def _plan(slug: str) -> Plan:
-    article = db.session.scalar(
-        public_articles().where(Article.slug == slug).options(load_only(Article.id))
-    )
-    if article is None:
+def _plan(slug: str, article_id: int | None = None) -> Plan:
+    if article_id is None:
+        article_id = db.session.scalar(
+            public_articles().where(Article.slug == slug).with_only_columns(Article.id)
+        )
+    if article_id is None:
         raise Problem(404, f"No published article has the slug '{slug}'.")
     own = list(
         db.session.scalars(
-            select(ArticleTopic.topic_id).where(ArticleTopic.article_id == article.id)
+            select(ArticleTopic.topic_id).where(ArticleTopic.article_id == article_id)
         )
     )
     rows = db.session.execute(
@@ -72,11 +72,11 @@ def _plan(slug: str) -> Plan:
     for topic_id in own:
         for ancestor in taxonomy.ancestors_or_self(topic_id):
             pillar = taxonomy.topics[ancestor].pillar_article_id
-            if pillar is not None and pillar != article.id:
+            if pillar is not None and pillar != article_id:
                 pillar_pages.setdefault(pillar, ancestor)
     nearest = {taxonomy.nearest_pillar_topic(topic_id) for topic_id in own} - {None}
     return Plan(
-        article_id=article.id,
+        article_id=article_id,
         own_topics=own,
         topic_points=scoring.topic_points(kinds, sizes.per_topic, sizes.total),
         topic_kinds=kinds,
@@ -143,9 +143,13 @@ def _ranking(plan: Plan, limit: int) -> list[tuple[int, int]]:
     return [(article_id, int(points)) for article_id, points in db.session.execute(query)]
 
 
-def related_articles(slug: str, limit: int = 5) -> list[RelatedArticle]:
-    """Other public articles ranked by what they share with this one, with readable reasons."""
-    plan = _plan(slug)
+def related_articles(
+    slug: str, limit: int = 5, *, article_id: int | None = None
+) -> list[RelatedArticle]:
+    """Other public articles ranked by what they share with this one, with readable reasons.
+
+    By slug, the article must be public; by `article_id` (a preview) it may be any article."""
+    plan = _plan(slug, article_id)
     ranking = _ranking(plan, limit)
     ids = [article_id for article_id, _ in ranking]
     if not ids:
