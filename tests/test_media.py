@@ -164,6 +164,8 @@ def test_uploads_need_a_file_part_multipart_and_an_uploader_role(writer, reviewe
     problem(upload(reviewer, images.jpeg()), 403)
     body = problem(upload(writer, images.jpeg(), focal_x="1.5"), 422)
     assert "focal_x" in body["errors"]
+    assert "caption" in problem(upload(writer, images.jpeg(), caption="a\x00b"), 422)["errors"]
+    assert "colour" in problem(upload(writer, images.jpeg(), colour="red"), 422)["errors"]
 
 
 def test_alt_text_decorative_and_focal_point(writer):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import marshmallow as ma
 
 from api.core.smorest import Schema
@@ -38,8 +40,25 @@ class MediaUploadSchema(MediaFieldsSchema):
 
     file = ma.fields.Raw(
         required=True,
-        metadata={"type": "string", "format": "binary", "description": "The image"},
+        metadata={
+            "type": "string",
+            "format": "binary",
+            "maxLength": 10 * 1024 * 1024,
+            "description": "The image, at most MEDIA_MAX_BYTES (10 MB unless configured)",
+        },
     )
+
+    @ma.pre_load
+    def _reject_nul(self, data: Any, **_kwargs: Any) -> Any:
+        # Form parts skip the JSON body checks (api/core/limits.py); no store takes a NUL.
+        errors = {
+            name: ["Contains a NUL character."]
+            for name, value in data.items()
+            if isinstance(value, str) and "\x00" in value
+        }
+        if errors:
+            raise ma.ValidationError(errors)
+        return data
 
 
 class RenditionSchema(Schema):
