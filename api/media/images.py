@@ -185,12 +185,14 @@ def _decode(data: bytes, max_pixels: int) -> tuple[Image.Image, str]:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image.load()
-            oriented = ImageOps.exif_transpose(image)
+            ImageOps.exif_transpose(image, in_place=True)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ImageRefused("The image has too many pixels (a decompression bomb?).") from None
     except (OSError, SyntaxError, ValueError, struct.error):
         raise ImageRefused("The image is truncated or corrupt.") from None
-    return _pixels_only(oriented), image_format
+    clean = _pixels_only(image)
+    image.close()  # one full-size copy at a time: a 24-megapixel RGB photo is 72 MB
+    return clean, image_format
 
 
 def _pixels_only(image: Image.Image) -> Image.Image:
@@ -200,9 +202,10 @@ def _pixels_only(image: Image.Image) -> Image.Image:
     )
     if image.mode in ("I;16", "I;16B", "I;16L", "I"):
         image = image.point(lambda value: value / 256).convert("L")
-    converted = image.convert("RGBA" if has_alpha else "RGB")
-    clean = Image.new(converted.mode, converted.size)
-    clean.paste(converted)
+    # A new plain Image (convert copies even to the same mode) whose `info`, where Pillow keeps
+    # every piece of metadata an encoder could write back, is emptied.
+    clean = image.convert("RGBA" if has_alpha else "RGB")
+    clean.info = {}
     return clean
 
 
