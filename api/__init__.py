@@ -19,6 +19,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings.from_environment())
     app.config.update(settings.OPENAPI_SETTINGS)
     app.config.update(config or {})
+    from api.media import storage as media_storage
+
+    media_storage.init_app(app)  # first: a setting this build cannot serve stops the start-up
     if not app.config["DATABASE_URL"]:
         os.makedirs(app.instance_path, exist_ok=True)
         app.config["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path, "careleaf.db")
@@ -108,6 +111,8 @@ def _register_blueprints(api: Any) -> None:
     from api.health.routes import blp as health
     from api.infobutton.routes import blp as infobutton
     from api.links.routes import blp as links
+    from api.media.routes import blp as media
+    from api.media.routes import files as media_files
     from api.newsletter.routes import blp as newsletter
     from api.outbox.routes import blp as outbox
     from api.previews.routes import blp as previews
@@ -147,6 +152,8 @@ def _register_blueprints(api: Any) -> None:
         webhooks,
         infobutton,
         search_gaps,
+        media,
+        media_files,
     ):
         api.register_blueprint(blueprint)
     document_conditional_reads(api.spec)

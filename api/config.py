@@ -83,6 +83,7 @@ def from_environment() -> dict[str, Any]:
         # Per-query, per-day search counts (content gaps) are kept this many days;
         # `flask search prune` deletes older ones.
         "SEARCH_LOG_RETENTION_DAYS": _int("SEARCH_LOG_RETENTION_DAYS", 90),
+        **_media_settings(),
         **_mail_settings(),
         **_outbox_settings(),
         **_newsletter_settings(),
@@ -116,6 +117,17 @@ def _delivery_settings() -> dict[str, Any]:
         "WEBHOOK_TIMEOUT_SECONDS": _int("WEBHOOK_TIMEOUT_SECONDS", 5),
         # Only for development and tests: lets webhooks reach loopback and private networks.
         "WEBHOOK_ALLOW_PRIVATE_TARGETS": _bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False),
+    }
+
+
+def _media_settings() -> dict[str, Any]:
+    return {
+        # Where media bytes live: only "database" (the relational store) exists; any other
+        # value stops the start-up (api/media/storage.py).
+        "MEDIA_STORAGE": os.environ.get("MEDIA_STORAGE", "database"),
+        # Largest image file accepted (413 beyond), and most pixels (422 beyond: bombs).
+        "MEDIA_MAX_BYTES": _int("MEDIA_MAX_BYTES", 10 * 1024 * 1024),
+        "MEDIA_MAX_PIXELS": _int("MEDIA_MAX_PIXELS", 40_000_000),
     }
 
 

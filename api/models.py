@@ -7,6 +7,7 @@ from api.caching.models import ContentState
 from api.changes.models import ChangeEvent
 from api.core.db import Base
 from api.links.models import ArticleLink
+from api.media.models import MediaItem, MediaRendition
 from api.newsletter.models import Newsletter, Subscription
 from api.outbox.models import OutboxMessage
 from api.previews.models import ArticlePreview
@@ -33,6 +34,8 @@ __all__ = [
     "Base",
     "ChangeEvent",
     "ContentState",
+    "MediaItem",
+    "MediaRendition",
     "Newsletter",
     "OutboxMessage",
     "SearchQueryDay",

@@ -220,9 +220,7 @@ def test_a_preview_takes_the_links_and_include_options_of_a_read(client, make, w
     preview = client.get(
         f"/api/v1/previews/{token}?links=relative&include=related,author_detail,topics_detail"
     ).get_json()
-    assert 'href="/learn/public-target" data-article-slug="public-target"' in (
-        preview["body_html"]
-    )
+    assert 'href="/learn/public-target" data-article-slug="public-target"' in (preview["body_html"])
     included = preview["included"]
     # The draft is not public, yet its preview shows what its page would relate it to.
     assert [r["article"]["slug"] for r in included["related"]] == ["public-target"]

@@ -4,7 +4,7 @@ import marshmallow as ma
 
 from api.core.smorest import Schema
 
-OBJECT_TYPES = ["article", "author", "topic", "user", "token"]
+OBJECT_TYPES = ["article", "author", "topic", "user", "token", "media"]
 
 
 class ActorSchema(Schema):

@@ -84,7 +84,7 @@ class PublicRead:
 def answer_from_validators() -> Response | None:
     """304 for a public read whose copy is current, or the response kept for this very
     validator, before the view runs (one query either way)."""
-    if not policy.is_public_read() or policy.is_body_validated():
+    if not policy.is_public_read() or policy.is_body_validated() or policy.is_self_validated():
         return None
     # A connection of its own in autocommit: one round trip, no BEGIN and ROLLBACK around it.
     # It runs before the view's queries, so a response is never older than its validator.

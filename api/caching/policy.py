@@ -34,6 +34,9 @@ STAFF_ONLY = [{"bearerAuth": []}]
 # Public reads whose answer also moves with the clock beyond publication times (the changes
 # feed waits out a safety lag): validated by their own body, after the view, never kept.
 BODY_VALIDATED_ENDPOINTS = frozenset({"changes.Changes"})
+# Public reads whose URL names immutable content (media files, by hash): they set their own
+# strong ETag and year-long Cache-Control, and answer 304s themselves; no content validator.
+SELF_VALIDATED_ENDPOINTS = frozenset({"media_files.MediaFile"})
 
 
 def _apidoc(endpoint: str, method: str) -> dict[str, Any] | None:
@@ -77,6 +80,11 @@ def is_public_read() -> bool:
 def is_body_validated() -> bool:
     """A public read validated by a hash of its own body rather than by the content state."""
     return request.endpoint in BODY_VALIDATED_ENDPOINTS
+
+
+def is_self_validated() -> bool:
+    """A public read of immutable content that sets its own validators (media files)."""
+    return request.endpoint in SELF_VALIDATED_ENDPOINTS
 
 
 def is_api_operation() -> bool:
