@@ -89,6 +89,8 @@ def test_an_icd10_request_answers_atom_with_topic_and_article_pages(library, cli
     assert categories(topic_entry)["mainSearchCriteria.v.c"] == "M54.5"
     titles = [entry.find(f"{ATOM}title").text for entry in root.iter(f"{ATOM}entry")]
     assert titles == ["Low back pain", "Lifting <safely>"]
+    # The feed's author is this service, at the address it was asked on (SITE_URL unset).
+    assert root.find(f"{ATOM}author/{ATOM}uri").text == "http://localhost"
 
 
 def test_a_snomed_request_answers_the_topic_its_descendants_articles_and_no_draft(library, client):

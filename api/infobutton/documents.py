@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 
 from api.articles.models import Article
+from api.core.site import site_url
 from api.infobutton.services import KnowledgeResponse
 from api.topics.models import Topic
 
@@ -111,7 +112,7 @@ def _feed_fields(response: KnowledgeResponse) -> dict[str, Any]:
         "title": current_app.config["FEED_TITLE"],
         "subtitle": subtitle,
         "author": current_app.config["FEED_TITLE"],
-        "author_uri": current_app.config["SITE_URL"],
+        "author_uri": site_url(),
         "language": response.language or "en",
         "updated": max((entry.updated for entry in entries), default=EPOCH),
         "categories": response.categories,
