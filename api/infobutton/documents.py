@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Any
@@ -20,15 +19,14 @@ from flask import current_app
 
 from api.articles.models import Article
 from api.core.site import site_url
+from api.core.xml_documents import EPOCH, add_element, rfc3339, xml_text
 from api.infobutton.services import KnowledgeResponse
 from api.topics.models import Topic
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 TAG_DATE = "2026"  # the same tag URIs as the feeds (api/feeds/documents.py)
 # Characters XML 1.0 cannot carry at all: dropped, so that no title breaks the document.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -49,10 +47,6 @@ def _host() -> str:
 
 def _tag(specific: str) -> str:
     return f"tag:{_host()},{TAG_DATE}:{specific}"
-
-
-def _time(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 def _topic_entry(topic: Topic, response: KnowledgeResponse) -> Entry:
@@ -120,42 +114,31 @@ def _feed_fields(response: KnowledgeResponse) -> dict[str, Any]:
     }
 
 
-def _clean(text: str) -> str:
-    return _NOT_XML.sub("", text)
-
-
-def _add(parent: ET.Element, tag: str, text: str | None = None, **attrib: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, {key: _clean(value) for key, value in attrib.items()})
-    if text is not None:
-        element.text = _clean(text)
-    return element
-
-
 def atom(response: KnowledgeResponse) -> bytes:
     """The Atom 1.0 knowledge response."""
     feed = _feed_fields(response)
-    root = ET.Element("feed", {"xmlns": ATOM_NS, XML_LANG: _clean(feed["language"])})
-    _add(root, "title", feed["title"], type="text")
-    _add(root, "subtitle", feed["subtitle"], type="text")
-    author = _add(root, "author")
-    _add(author, "name", feed["author"])
-    _add(author, "uri", feed["author_uri"])
-    _add(root, "updated", _time(feed["updated"]))
+    root = ET.Element("feed", {"xmlns": ATOM_NS, XML_LANG: xml_text(feed["language"])})
+    add_element(root, "title", feed["title"], type="text")
+    add_element(root, "subtitle", feed["subtitle"], type="text")
+    author = add_element(root, "author")
+    add_element(author, "name", feed["author"])
+    add_element(author, "uri", feed["author_uri"])
+    add_element(root, "updated", rfc3339(feed["updated"]))
     for scheme, term in feed["categories"]:
-        _add(root, "category", scheme=scheme, term=term)
-    _add(root, "id", feed["id"])
+        add_element(root, "category", scheme=scheme, term=term)
+    add_element(root, "id", feed["id"])
     for entry in feed["entries"]:
-        element = _add(root, "entry", **{XML_LANG: entry.language})
-        _add(element, "title", entry.title, type="text")
-        _add(
+        element = add_element(root, "entry", **{XML_LANG: entry.language})
+        add_element(element, "title", entry.title, type="text")
+        add_element(
             element, "link", href=entry.url, rel="alternate", type="html",
             hreflang=entry.language, title=entry.title,
         )  # fmt: skip
-        _add(element, "id", entry.id)
-        _add(element, "updated", _time(entry.updated))
-        _add(element, "summary", entry.summary, type=entry.summary_type)
+        add_element(element, "id", entry.id)
+        add_element(element, "updated", rfc3339(entry.updated))
+        add_element(element, "summary", entry.summary, type=entry.summary_type)
         for scheme, term in entry.categories:
-            _add(element, "category", scheme=scheme, term=term)
+            add_element(element, "category", scheme=scheme, term=term)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
@@ -172,7 +155,7 @@ def as_json(response: KnowledgeResponse) -> bytes:
             "title": {"_value": feed["title"], "type": "text"},
             "subtitle": {"_value": feed["subtitle"], "type": "text"},
             "author": {"name": {"_value": feed["author"]}, "uri": {"_value": feed["author_uri"]}},
-            "updated": {"_value": _time(feed["updated"])},
+            "updated": {"_value": rfc3339(feed["updated"])},
             "category": categories(feed["categories"]),
             "id": {"_value": feed["id"]},
             "entry": [
@@ -189,7 +172,7 @@ def as_json(response: KnowledgeResponse) -> bytes:
                         }
                     ],
                     "id": {"_value": entry.id},
-                    "updated": {"_value": _time(entry.updated)},
+                    "updated": {"_value": rfc3339(entry.updated)},
                     "summary": {"_value": entry.summary, "type": entry.summary_type},
                     "category": categories(entry.categories),
                 }
