@@ -193,6 +193,10 @@ def working_copy(article: Article, link_mode: str | None = None) -> dict[str, An
     if has_markers(derived["body_html"]):
         targets = {**public_targets_by_slug(link_slugs), **public_targets(article)}
         derived["body_html"] = resolve_markers(derived["body_html"], targets, link_hrefs(link_mode))
+        derived["sections"] = [
+            {**section, "html": resolve_markers(section["html"], targets, link_hrefs(link_mode))}
+            for section in derived["sections"]
+        ]
     links = _topic_links(content)
     return {
         **view,

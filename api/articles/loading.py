@@ -29,5 +29,6 @@ SUMMARY_OPTIONS = (
     defer(Article.body_html, raiseload=True),
     defer(Article.body_text, raiseload=True),
     defer(Article.toc, raiseload=True),
+    defer(Article.sections, raiseload=True),
     *WITH_REFERENCES,
 )

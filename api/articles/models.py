@@ -76,6 +76,10 @@ class Article(TimestampMixin, Base):
     body_html: Mapped[str] = mapped_column(Text, default="")
     body_text: Mapped[str] = mapped_column(Text, default="")
     toc: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument, default=list)
+    # The body cut for kiosks and apps (api/articles/sections.py), derived with body_html.
+    sections: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONDocument, default=list, server_default=text("'[]'")
+    )
     # Search index fields (api/search/index.py), derived on write, read by the index only:
     # the headings of the body, and the synonyms of the article's topics.
     search_headings: Mapped[str] = mapped_column(

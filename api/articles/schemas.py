@@ -29,6 +29,21 @@ class TocEntrySchema(Schema):
     anchor = ma.fields.String(dump_only=True)
 
 
+class SectionSchema(Schema):
+    anchor = ma.fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "The id of the section's heading; null when it has none"},
+    )
+    heading = ma.fields.String(dump_only=True, allow_none=True)
+    level = ma.fields.Integer(dump_only=True, allow_none=True)
+    kind = ma.fields.String(
+        dump_only=True,
+        metadata={"description": "`text`, `callout:<kind>` (a care callout) or `references`"},
+    )
+    html = ma.fields.String(dump_only=True)
+
+
 class ArticleSummarySchema(Schema):
     """An article in lists: everything but the body."""
 
@@ -122,6 +137,14 @@ class ArticleSchema(ArticleSummarySchema):
     body_markdown = ma.fields.String(load_only=True, validate=ma.validate.Length(max=500_000))
     body_html = ma.fields.String(dump_only=True)
     toc = ma.fields.List(ma.fields.Nested(TocEntrySchema), dump_only=True)
+    sections = ma.fields.List(
+        ma.fields.Nested(SectionSchema),
+        dump_only=True,
+        metadata={
+            "description": "body_html cut at its top-level headings, care callouts and "
+            "references, in order (see docs/content.md)"
+        },
+    )
     canonical_url = HttpUrl(allow_none=True)
     last_reviewed_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
     next_review_due = ma.fields.Date(dump_only=True, allow_none=True)

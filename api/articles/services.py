@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from api.articles.loading import SUMMARY_OPTIONS
 from api.articles.models import Article, ArticleTopic
+from api.articles.sections import sections_of
 from api.articles.visibility import public_articles, public_filter
 from api.authors.models import Author
 from api.authors.services import author_by_slug
@@ -261,6 +262,7 @@ def derived_from_markdown(markdown: str) -> tuple[dict[str, Any], tuple[str, ...
         "body_html": rendered.html,
         "body_text": text,
         "toc": rendered.toc,
+        "sections": sections_of(rendered.html),
         "reading_time_minutes": readability.reading_time_minutes(rendered.text, words_per_minute),
         "reading_grade": readability.flesch_kincaid_grade(rendered.prose),
     }

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from api.articles.models import Article
+from api.articles.sections import resolve_sections
 from api.articles.services import DETAIL_OPTIONS, in_topic_tree
 from api.articles.visibility import public_articles, public_filter
 from api.authors.models import Author
@@ -63,6 +64,7 @@ def resolve_bodies(articles: list[Article], link_mode: str | None = None) -> Non
         if article.id in linking:
             markup = resolve_markers(article.body_html, targets[article.id], href)
             set_committed_value(article, "body_html", markup)
+            resolve_sections(article, targets[article.id], href)
 
 
 def _tree(topics: list[Topic], root_ids: set[int]) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 
 ALLOWED_TAGS = frozenset(
     {
-        "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt",
+        "a", "abbr", "aside", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt",
         "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
         "img", "li", "ol", "p", "pre", "s", "span", "strong", "sub", "sup", "table",
         "tbody", "td", "th", "thead", "tr", "ul",
@@ -30,13 +30,45 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "ol": {"start"},
     "td": {"align"},
     "th": {"align"},
-    **{heading: {"id"} for heading in HEADINGS},
+    **{heading: {"id", "class"} for heading in HEADINGS},
+    "aside": {"class", "data-callout", "role", "aria-label"},
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
+# Care callouts (api/articles/callouts.py): the only classes and values the allowlist admits.
+CALLOUT_LABELS = {
+    "emergency": "Emergency",
+    "urgent": "Urgent",
+    "see-a-clinician": "See a clinician",
+    "self-care": "Self-care",
+    "key-points": "Key points",
+    "questions-to-ask": "Questions to ask",
+    "note": "Note",
+}
+CALLOUT_KINDS = frozenset(CALLOUT_LABELS)
+_CALLOUT_CLASSES = {
+    "aside": frozenset({"callout", *(f"callout-{kind}" for kind in CALLOUT_KINDS)}),
+    **{heading: frozenset({"callout-title"}) for heading in HEADINGS},
+}
+_CALLOUT_VALUES = {
+    "data-callout": CALLOUT_KINDS,
+    "role": frozenset({"note"}),
+    "aria-label": frozenset(CALLOUT_LABELS.values()),
+}
 
 
-def _drop_link_data(_tag: str, attribute: str, value: str) -> str | None:
-    return None if attribute in LINK_DATA_ATTRIBUTES else value
+def callout_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """`class` keeps only the callout classes of its tag; the other callout attributes only
+    their fixed values: the allowlist grows by these exact strings, nothing a writer chooses."""
+    if attribute == "class":
+        kept = [name for name in value.split() if name in _CALLOUT_CLASSES.get(tag, ())]
+        return " ".join(dict.fromkeys(kept)) or None
+    if attribute in _CALLOUT_VALUES:
+        return value if value in _CALLOUT_VALUES[attribute] else None
+    return value
+
+
+def _drop_link_data(tag: str, attribute: str, value: str) -> str | None:
+    return None if attribute in LINK_DATA_ATTRIBUTES else callout_attribute(tag, attribute, value)
 
 
 def sanitize_html(
@@ -52,7 +84,7 @@ def sanitize_html(
         markup,
         tags=set(ALLOWED_TAGS | extra_tags),
         attributes=ALLOWED_ATTRIBUTES,
-        attribute_filter=None if link_data else _drop_link_data,
+        attribute_filter=callout_attribute if link_data else _drop_link_data,
         url_schemes=set(URL_SCHEMES),
         link_rel="noopener noreferrer",
         strip_comments=True,

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
+from api.articles.callouts import callouts_plugin
 from api.core.markdown import Rendered, make_parser, render_markdown
 
 SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
@@ -68,6 +69,7 @@ def _wikilink(state: StateInline, silent: bool) -> bool:
 def _article_parser() -> MarkdownIt:
     parser = make_parser()
     parser.inline.ruler.before("link", "wikilink", _wikilink)
+    parser.use(callouts_plugin)
     return parser
 
 

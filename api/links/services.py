@@ -6,12 +6,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, exists, or_, select, update
+from sqlalchemy import Select, exists, inspect, or_, select, update
 from sqlalchemy.orm import aliased, contains_eager, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
 from api.articles.loading import SUMMARY_OPTIONS
 from api.articles.models import Article
+from api.articles.sections import resolve_sections
 from api.articles.visibility import public_articles, public_filter
 from api.core.errors import Problem
 from api.core.markdown import html_to_text
@@ -116,6 +117,8 @@ def resolve_public_body(article: Article, link_mode: str | None = None) -> None:
     targets = public_targets(article) if has_article_markers(article.body_html) else {}
     markup = resolve_markers(article.body_html, targets, link_hrefs(link_mode))
     set_committed_value(article, "body_html", markup)
+    if "sections" not in inspect(article).unloaded:
+        resolve_sections(article, targets, link_hrefs(link_mode))
 
 
 def public_article_id_or_404(slug: str) -> int:

@@ -85,6 +85,12 @@ VECTORS: list[str] = [
     '<link rel="stylesheet" href="https://evil.example/x.css">',
     "<isindex type=image src=1 onerror=alert(1)>",
     "<template><script>alert(1)</script></template>",
+    # care callouts (api/articles/callouts.py): hostile titles, bodies and forged attributes
+    "::: emergency <img src=x onerror=alert(1)>\n<script>alert(1)</script>\n:::",
+    '::: note [x](javascript:alert(1))\n<a href="javascript:alert(1)">x</a>\n:::',
+    '<aside class="callout x" role="alert" data-callout="x" onclick="alert(1)" style="a:b">'
+    "x</aside>",
+    '<h2 class="callout-title evil" onmouseover="alert(1)">x</h2>',
 ]
 
 FORBIDDEN_ELEMENTS = frozenset(

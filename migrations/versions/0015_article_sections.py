@@ -1,0 +1,45 @@
+"""article sections (body cut at headings, care callouts and references)
+
+Revision ID: 0015
+Revises: 0014
+Create Date: 2026-11-29 08:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+revision: str = "0015"
+down_revision: str | None = "0014"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("articles") as batch:
+        batch.add_column(
+            sa.Column("sections", JSON, server_default=sa.text("'[]'"), nullable=False)
+        )
+    # Existing bodies get their sections from the body_html they already store: the cut is a
+    # pure function of the sanitized HTML (no callout existed before this revision).
+    from api.articles.sections import sections_of
+
+    articles = sa.table(
+        "articles", sa.column("id", sa.Integer), sa.column("body_html"), sa.column("sections", JSON)
+    )
+    connection = op.get_bind()
+    for article_id, body_html in connection.execute(sa.select(articles.c.id, articles.c.body_html)):
+        connection.execute(
+            articles.update()
+            .where(articles.c.id == article_id)
+            .values(sections=sections_of(body_html or ""))
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("articles") as batch:
+        batch.drop_column("sections")
