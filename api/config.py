@@ -31,6 +31,12 @@ def _float(name: str, default: float) -> float:
     return default if value in (None, "") else float(value)
 
 
+DEFAULT_DISCLAIMER = (
+    "This information is for education and does not replace advice from your own clinician. "
+    "If you think you have an emergency, call 911."
+)
+
+
 def from_environment() -> dict[str, Any]:
     """Settings taken from the process environment; `create_app(config)` overrides them."""
     return {
@@ -48,6 +54,8 @@ def from_environment() -> dict[str, Any]:
             "ARTICLE_URL_TEMPLATE", "https://clinic.example/learn/{slug}"
         ),
         "READING_WORDS_PER_MINUTE": _int("READING_WORDS_PER_MINUTE", 200),
+        # Markdown shown with every article (disclaimer_html); empty turns it off.
+        "CLINIC_DISCLAIMER": os.environ.get("CLINIC_DISCLAIMER", DEFAULT_DISCLAIMER),
         "REVIEW_INTERVAL_DAYS": _int("REVIEW_INTERVAL_DAYS", 365),
         # Public review.status is "due_soon" this many days before next_review_due.
         "REVIEW_DUE_SOON_DAYS": _int("REVIEW_DUE_SOON_DAYS", 30),

@@ -5,6 +5,7 @@ from typing import Any
 
 import marshmallow as ma
 
+from api.articles.disclaimer import clinic_disclaimer_html
 from api.articles.models import ArticleStatus
 from api.authors.schemas import AuthorSummarySchema
 from api.core.field_selection import CommaSeparatedList, fields_argument
@@ -156,6 +157,15 @@ class ArticleSchema(ArticleSummarySchema):
         metadata={"description": "Who reviewed the article and when; null before any review"},
     )
     created_at = ma.fields.AwareDateTime(dump_only=True)
+    disclaimer_html = ma.fields.Method(
+        "_disclaimer_html",
+        dump_only=True,
+        metadata={
+            "type": "string",
+            "description": "The clinic's disclaimer (CLINIC_DISCLAIMER), rendered; empty when "
+            "the clinic has none",
+        },
+    )
     json_ld = ma.fields.Method(
         "_json_ld",
         dump_only=True,
@@ -181,6 +191,9 @@ class ArticleSchema(ArticleSummarySchema):
         dump_only=True,
         metadata={"description": "Only with `include=`: the parts it names"},
     )
+
+    def _disclaimer_html(self, article: Any) -> str:
+        return clinic_disclaimer_html()
 
     def _json_ld(self, article: Any) -> dict[str, Any]:
         return medical_web_page(article)
