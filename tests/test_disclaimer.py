@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
+from tests.support.hostile import publish
+from tests.support.staff import new_article
+
 DEFAULT_HTML = (
     "<p>This information is for education and does not replace advice from your own "
     "clinician. If you think you have an emergency, call 911.</p>\n"
@@ -30,3 +35,30 @@ def test_an_empty_setting_turns_it_off(make_app, make):
     clinic = make_app(CLINIC_DISCLAIMER="").test_client()
     make.article(slug="back")
     assert clinic.get("/api/v1/articles/back").get_json()["disclaimer_html"] == ""
+
+
+@pytest.fixture
+def actors_doc(make, admin, reviewer):
+    make.author(slug="jane-doe")
+    assert admin.post("/api/v1/articles", new_article(slug="doc")).status_code == 201
+    publish(admin, reviewer, "doc")
+    return admin, "/api/v1/articles/doc"
+
+
+def test_an_article_overrides_the_disclaimer_as_reviewed_content(actors_doc, client):
+    admin, url = actors_doc
+    edited = admin.edit(url, {"disclaimer_markdown": "Written for *our* patients."})
+    assert edited.status_code == 200, edited.get_json()
+    staff_copy = edited.get_json()
+    assert staff_copy["disclaimer_markdown"] == "Written for *our* patients."
+    assert staff_copy["disclaimer_html"] == "<p>Written for <em>our</em> patients.</p>\n"
+    assert staff_copy["pending_revision"] == {"number": 2, "state": "draft"}
+    # Reviewed content: the public keeps the clinic's until the revision is published.
+    assert client.get(url).get_json()["disclaimer_html"] == DEFAULT_HTML
+    revision = admin.get(f"{url}/revisions/2").get_json()["content"]
+    assert revision["disclaimer_markdown"] == "Written for *our* patients."
+
+
+def test_an_empty_override_shows_no_disclaimer(make, client):
+    make.article(slug="back", disclaimer_markdown="")
+    assert client.get("/api/v1/articles/back").get_json()["disclaimer_html"] == ""

@@ -13,11 +13,12 @@ from flask import current_app
 from api.core.markdown import render_markdown
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=256)
 def _rendered(markdown: str) -> str:
     return render_markdown(markdown).html if markdown.strip() else ""
 
 
-def clinic_disclaimer_html() -> str:
-    """The disclaimer as sanitized HTML; empty when the setting is empty."""
-    return _rendered(current_app.config["CLINIC_DISCLAIMER"])
+def disclaimer_html(override: str | None = None) -> str:
+    """The disclaimer as sanitized HTML: the article's override when it has one (even empty),
+    else the clinic's; empty when the one that applies is empty."""
+    return _rendered(current_app.config["CLINIC_DISCLAIMER"] if override is None else override)

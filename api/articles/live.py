@@ -28,7 +28,7 @@ from api.links.rendering import has_markers, resolve_markers
 from api.links.services import link_hrefs, public_targets, public_targets_by_slug
 from api.review.models import ArticleReview
 from api.revisions.models import ArticleRevision
-from api.revisions.services import CONTENT_FIELDS, add_revision, content_of
+from api.revisions.services import CONTENT_DEFAULTS, CONTENT_FIELDS, add_revision, content_of
 from api.topics.models import Topic
 from api.topics.services import pillar_slug_expression
 from api.users.models import User
@@ -53,7 +53,7 @@ def working_content(article: Article) -> dict[str, Any]:
             ArticleRevision.number == article.current_revision,
         )
     )
-    return dict(content or {})
+    return {**CONTENT_DEFAULTS, **(content or {})}
 
 
 def patched_content(working: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:

@@ -21,6 +21,9 @@ from api.core.readability import reading_level
 from api.topics.models import Topic
 from api.users.models import User
 
+# Who an article is written for (`Article.audience`, the `?audience=` filter, JSON-LD).
+AUDIENCES = ("patient", "caregiver", "parent", "clinician")
+
 
 class ArticleStatus(enum.StrEnum):
     DRAFT = "draft"
@@ -76,6 +79,12 @@ class Article(TimestampMixin, Base):
     body_html: Mapped[str] = mapped_column(Text, default="")
     body_text: Mapped[str] = mapped_column(Text, default="")
     toc: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument, default=list)
+    # Who the article is written for (AUDIENCES); reviewed content.
+    audience: Mapped[str] = mapped_column(
+        String(20), default="patient", server_default=text("'patient'")
+    )
+    # Overrides CLINIC_DISCLAIMER for this article when not null ("" shows none); reviewed.
+    disclaimer_markdown: Mapped[str | None] = mapped_column(Text, default=None)
     # The body cut for kiosks and apps (api/articles/sections.py), derived with body_html.
     sections: Mapped[list[dict[str, Any]]] = mapped_column(
         JSONDocument, default=list, server_default=text("'[]'")

@@ -152,8 +152,9 @@ class ArticleItem(MethodView):
         """Change an article; needs If-Match
 
         Content changes (everything patients read: title, summary, body, language, author,
-        topics, meta description, feature image and its alt text) make a new revision that
-        needs a review before publishing. On a published article that revision is pending:
+        topics, meta description, feature image and its alt text, audience, disclaimer) make a
+        new revision that needs a review before publishing. On a published article that
+        revision is pending:
         the public keeps the live one until the pending revision is approved and published;
         the response shows the working copy with `live_revision` and `pending_revision`.
         Editorial metadata (slug, published_at, canonical_url) applies at once. A new slug

@@ -5,8 +5,8 @@ from typing import Any
 
 import marshmallow as ma
 
-from api.articles.disclaimer import clinic_disclaimer_html
-from api.articles.models import ArticleStatus
+from api.articles.disclaimer import disclaimer_html
+from api.articles.models import AUDIENCES, ArticleStatus
 from api.authors.schemas import AuthorSummarySchema
 from api.core.field_selection import CommaSeparatedList, fields_argument
 from api.core.resource_urls import ApiUrl, SiteUrl
@@ -87,6 +87,10 @@ class ArticleSummarySchema(Schema):
     )
     feature_image_url = HttpUrl(allow_none=True)
     feature_image_alt = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=300))
+    audience = ma.fields.String(
+        validate=ma.validate.OneOf(AUDIENCES),
+        metadata={"description": "Who the article is written for; default patient"},
+    )
     meta_description = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=320))
 
 
@@ -157,13 +161,22 @@ class ArticleSchema(ArticleSummarySchema):
         metadata={"description": "Who reviewed the article and when; null before any review"},
     )
     created_at = ma.fields.AwareDateTime(dump_only=True)
+    disclaimer_markdown = ma.fields.String(
+        load_only=True,
+        allow_none=True,
+        validate=ma.validate.Length(max=5000),
+        metadata={
+            "description": "Overrides CLINIC_DISCLAIMER for this article (null: the clinic's; "
+            '"": none)'
+        },
+    )
     disclaimer_html = ma.fields.Method(
         "_disclaimer_html",
         dump_only=True,
         metadata={
             "type": "string",
-            "description": "The clinic's disclaimer (CLINIC_DISCLAIMER), rendered; empty when "
-            "the clinic has none",
+            "description": "The article's disclaimer_markdown, else the clinic's "
+            "(CLINIC_DISCLAIMER), rendered; empty when there is none",
         },
     )
     json_ld = ma.fields.Method(
@@ -193,7 +206,7 @@ class ArticleSchema(ArticleSummarySchema):
     )
 
     def _disclaimer_html(self, article: Any) -> str:
-        return clinic_disclaimer_html()
+        return disclaimer_html(article.disclaimer_markdown)
 
     def _json_ld(self, article: Any) -> dict[str, Any]:
         return medical_web_page(article)
@@ -230,6 +243,10 @@ class ArticleListArgsSchema(Schema):
     )
     language = ma.fields.String(
         validate=ma.validate.Length(max=35), metadata={"description": "BCP 47 tag"}
+    )
+    audience = ma.fields.String(
+        validate=ma.validate.OneOf(AUDIENCES),
+        metadata={"description": "Only articles written for this audience"},
     )
     sort = ma.fields.String(
         load_default="-published_at",

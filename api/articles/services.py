@@ -152,6 +152,7 @@ def filtered_summaries(
     topic_match: str = "any",
     author: str | None = None,
     language: str | None = None,
+    audience: str | None = None,
     sort: str = "-published_at",
     updated_since: dt.datetime | None = None,
     published_after: dt.datetime | None = None,
@@ -173,6 +174,8 @@ def filtered_summaries(
         query = query.where(Article.author.has(Author.slug == author))
     if language is not None:
         query = query.where(Article.language == language)
+    if audience is not None:
+        query = query.where(Article.audience == audience)
     return query
 
 

@@ -32,6 +32,7 @@ class StaffArticleSchema(ArticleSchema):
     """An article as staff read it: the public article plus its source and workflow state."""
 
     body_markdown = ma.fields.String(dump_only=True)
+    disclaimer_markdown = ma.fields.String(dump_only=True, allow_none=True)
     version = ma.fields.Integer(dump_only=True, metadata={"description": "Also in the ETag"})
     created_by = ma.fields.Nested(StaffUserSchema, dump_only=True, allow_none=True)
     reviewed_by = ma.fields.Nested(StaffUserSchema, dump_only=True, allow_none=True)
@@ -147,6 +148,14 @@ class ArticleWriteSchema(StaffArticleSchema):
         metadata={"description": "One of `topics`; default the first"},
     )
     body_markdown = ma.fields.String(load_default="", validate=ma.validate.Length(max=500_000))
+    disclaimer_markdown = ma.fields.String(
+        allow_none=True,
+        validate=ma.validate.Length(max=5000),
+        metadata={
+            "description": "Overrides CLINIC_DISCLAIMER for this article (null: the clinic's; "
+            '"": none)'
+        },
+    )
     comment = ma.fields.String(
         load_only=True,
         load_default="",

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, request
 
-from api.articles.disclaimer import clinic_disclaimer_html
+from api.articles.disclaimer import disclaimer_html
 from api.articles.models import Article
 from api.core.site import site_url
 from api.feeds import formats
@@ -38,7 +38,7 @@ def _entry(article: Article) -> formats.Entry:
         url=article_url(article.slug),
         title=article.title,
         summary=article.meta_description or article.summary,
-        content_html=article.body_html + clinic_disclaimer_html(),
+        content_html=article.body_html + disclaimer_html(article.disclaimer_markdown),
         published=published,
         updated=max(published, article.updated_at),
         author=article.author.name,

@@ -35,6 +35,8 @@ class RevisionContentSchema(Schema):
     )
     feature_image_url = ma.fields.String(dump_only=True, allow_none=True)
     feature_image_alt = ma.fields.String(dump_only=True, allow_none=True)
+    audience = ma.fields.String(dump_only=True)
+    disclaimer_markdown = ma.fields.String(dump_only=True, allow_none=True)
 
 
 class RevisionSchema(RevisionSummarySchema):

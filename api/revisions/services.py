@@ -28,7 +28,11 @@ CONTENT_FIELDS = (
     "meta_description",
     "feature_image_url",
     "feature_image_alt",
+    "audience",
+    "disclaimer_markdown",
 )
+# What a revision made before a content field existed holds for it.
+CONTENT_DEFAULTS: dict[str, Any] = {"audience": "patient", "disclaimer_markdown": None}
 
 
 def content_of(article: Article) -> dict[str, Any]:
@@ -45,6 +49,8 @@ def content_of(article: Article) -> dict[str, Any]:
         "meta_description": article.meta_description,
         "feature_image_url": article.feature_image_url,
         "feature_image_alt": article.feature_image_alt,
+        "audience": article.audience,
+        "disclaimer_markdown": article.disclaimer_markdown,
     }
 
 

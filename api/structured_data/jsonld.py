@@ -116,6 +116,21 @@ def _pillar(article: Article) -> dict[str, Any] | None:
     return None
 
 
+# schema.org: Patient and Clinician are MedicalAudienceType values (MedicalAudience); carers
+# and parents are people, not a medical audience type (PeopleAudience, free-text audienceType).
+AUDIENCE_TYPES = {
+    "patient": ("MedicalAudience", "Patient"),
+    "clinician": ("MedicalAudience", "Clinician"),
+    "caregiver": ("PeopleAudience", "Caregiver"),
+    "parent": ("PeopleAudience", "Parent"),
+}
+
+
+def _audience(audience: str) -> dict[str, str]:
+    kind, audience_type = AUDIENCE_TYPES.get(audience, AUDIENCE_TYPES["patient"])
+    return {"@type": kind, "audienceType": audience_type}
+
+
 def medical_web_page(article: Article) -> dict[str, Any]:
     """The article as a schema.org MedicalWebPage (keys without a value are left out)."""
     url = _url(article.slug)
@@ -137,7 +152,7 @@ def medical_web_page(article: Article) -> dict[str, Any]:
             "lastReviewed": _day(article.last_reviewed_at),
             "datePublished": _date(article.published_at),
             "dateModified": _date(article.updated_at),
-            "audience": {"@type": "MedicalAudience", "audienceType": "Patient"},
+            "audience": _audience(article.audience),
             "isPartOf": _pillar(article),
         }
     )

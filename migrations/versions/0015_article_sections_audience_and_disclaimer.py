@@ -1,4 +1,4 @@
-"""article sections (body cut at headings, care callouts and references)
+"""article sections, audience and disclaimer override
 
 Revision ID: 0015
 Revises: 0014
@@ -24,6 +24,13 @@ def upgrade() -> None:
     op.add_column(
         "articles", sa.Column("sections", JSON, server_default=sa.text("'[]'"), nullable=False)
     )
+    op.add_column(
+        "articles",
+        sa.Column(
+            "audience", sa.String(length=20), server_default=sa.text("'patient'"), nullable=False
+        ),
+    )
+    op.add_column("articles", sa.Column("disclaimer_markdown", sa.Text(), nullable=True))
     # Existing bodies get their sections from the body_html they already store: the cut is a
     # pure function of the sanitized HTML (no callout existed before this revision).
     from api.articles.sections import sections_of
@@ -42,4 +49,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     # SQLite 3.35+ and PostgreSQL drop a column in place (no rebuild: the triggers stay).
-    op.execute("ALTER TABLE articles DROP COLUMN sections")
+    for column in ("disclaimer_markdown", "audience", "sections"):
+        op.execute(f"ALTER TABLE articles DROP COLUMN {column}")
