@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from api.articles.sections import sections_of
 from tests.support.staff import new_article
 
 BODY = """Back pain is common.
@@ -79,3 +80,16 @@ def test_bundles_carry_sections(client, make):
     make.article(slug="back", body_markdown=BODY)
     (article,) = client.get("/api/v1/bundles/all").get_json()["articles"]
     assert [s["kind"] for s in article["sections"]][2:4] == ["callout:emergency", "callout:urgent"]
+
+
+def test_a_references_block_is_its_own_section():
+    # The citations lane renders references as <section class="references"> (not Markdown a
+    # writer can produce here): the cut recognises it by its class and heading.
+    markup = (
+        '<p>Text.</p>\n<section class="references">\n<h2 id="references">References</h2>\n'
+        "<ol>\n<li>A source.</li>\n</ol>\n</section>\n"
+    )
+    assert [(s["kind"], s["anchor"], s["level"], s["heading"]) for s in sections_of(markup)] == [
+        ("text", None, None, None),
+        ("references", "references", 2, "References"),
+    ]
