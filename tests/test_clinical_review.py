@@ -121,6 +121,8 @@ def test_each_approval_is_recorded_with_what_was_signed(
         "meta_description": None,
         "feature_image_url": None,
         "feature_image_alt": None,
+        "audience": "patient",
+        "disclaimer_markdown": None,
     }
     # The reviewer's profile changes later; the record keeps what they were when they signed.
     url = f"/api/v1/users/{reviewer.user.id}"
