@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import configparser
 import json
 import logging
 import os
@@ -141,3 +142,20 @@ def test_mail_backend_log_writes_every_mail_to_the_log_on_purpose(make_app, admi
     assert to not in record.getMessage()  # redacted
     [message] = admin.get(OUTBOX).get_json()
     assert message["status"] == "sent"
+
+
+def test_service_units_run_the_documented_commands_and_stop_gracefully(app):
+    def unit(name: str) -> configparser.SectionProxy:
+        parser = configparser.ConfigParser(interpolation=None, strict=True)
+        parser.optionxform = str  # type: ignore[assignment,method-assign]
+        parser.read(ROOT / "deploy" / name, encoding="utf-8")
+        return parser["Service"]
+
+    worker, web = unit("careleaf-outbox.service"), unit("careleaf-web.service")
+    assert worker["ExecStart"].endswith("/flask --app wsgi outbox run")
+    assert "gunicorn -c gunicorn.conf.py" in web["ExecStart"] and "wsgi:app" in web["ExecStart"]
+    for service in (worker, web):
+        # The working directory is where .env and gunicorn.conf.py are read from.
+        assert service["WorkingDirectory"] and service["KillSignal"] == "SIGTERM"
+    # systemd must not kill the worker before its own stop deadline (MAIL_TIMEOUT + 1 s).
+    assert int(worker["TimeoutStopSec"]) > app.config["MAIL_TIMEOUT"] + 1

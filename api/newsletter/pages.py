@@ -2,8 +2,8 @@
 
 The page never says whether an address is subscribed: the same form is shown for every genuine
 link (only the token's MAC is checked, no lookup), and the same answer follows the button
-whatever the subscription's state. A link that is not genuine, or no longer valid, gets one
-page that says only that.
+whatever the subscription's state (erased included). A link that is not genuine gets one page
+that says only that.
 """
 
 from __future__ import annotations
@@ -65,4 +65,6 @@ def invalid_link() -> Response:
         "<p>This unsubscribe link is not valid. If you copied it from an email, check that "
         "you copied all of it, or use the link of a more recent email.</p>\n"
     )
-    return _page("This link is not valid", body, 400)
+    # 200: a page for a person who followed a damaged link, not an API error (errors are
+    # problem+json everywhere; a mail scanner has nothing to act on either way).
+    return _page("This link is not valid", body, 200)

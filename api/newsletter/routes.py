@@ -131,9 +131,11 @@ class Unsubscribe(MethodView):
     @blp.arguments(UnsubscribePageQuerySchema, location="query")
     @blp.doc(
         responses={
-            "200": {"description": "A page with one button that POSTs here", "content": HTML_PAGE},
-            "400": {
-                "description": "A page saying the link is not valid (nothing about any address)",
+            "200": {
+                "description": (
+                    "A page with one button that POSTs here; for a link that is not genuine, "
+                    "a page that only says so (a page for people, not an API error)"
+                ),
                 "content": HTML_PAGE,
             },
         },
@@ -173,7 +175,10 @@ class Unsubscribe(MethodView):
         try:
             services.unsubscribe(token, method)
         except Problem:
-            return pages.invalid_link()
+            # A genuine link whose subscription is gone (erased): no mail will come either way,
+            # and the answer must not tell. Only a forged token is refused.
+            if token_key_of(token or "") is None:
+                raise
         return pages.unsubscribed()
 
 
