@@ -196,9 +196,11 @@ def holds_mail_for_real_recipients() -> bool:
         )
         .execution_options(yield_per=500)
     )
+    payloads = db.session.scalars(query)
     try:
-        return any(has_real_recipient(payload or {}) for payload in db.session.scalars(query))
+        return any(has_real_recipient(payload or {}) for payload in payloads)
     finally:
+        payloads.close()  # stopping at the first one leaves PostgreSQL's server cursor open
         db.session.rollback()  # the worker holds no transaction open while it runs
 
 
