@@ -80,8 +80,11 @@ class OptionalSubscriberTokenSchema(Schema):
 class UnsubscribePageQuerySchema(Schema):
     """The unsubscribe page checks the token itself: a bad one gets a page, not JSON."""
 
+    # Generous: a damaged link up to this length still gets the page; beyond, a 422 problem.
     token = ma.fields.String(
-        load_default="", metadata={"description": "The token of the List-Unsubscribe link"}
+        load_default="",
+        validate=ma.validate.Length(max=2000),
+        metadata={"description": "The token of the List-Unsubscribe link"},
     )
 
 
