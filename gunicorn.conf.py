@@ -3,8 +3,9 @@ command (docs/deployment-and-scale.md, "Serving in production") and the benchmar
 reads this file from the working directory by itself; `-c gunicorn.conf.py` says so explicitly."""
 
 from api import serving
-from api.config import from_environment
+from api.config import from_environment, load_env_file
 
+load_env_file()  # before the limits below are read; wsgi.py (the app) loads the same file
 # Above the app's own limits, so the app answers 414/431 first (problem+json, request id);
 # what gunicorn still refuses itself is problem+json too.
 _limits = serving.gunicorn_limits(from_environment())

@@ -37,6 +37,21 @@ DEFAULT_DISCLAIMER = (
 )
 
 
+def load_env_file() -> None:
+    """Read `.env` from the working directory (or the nearest parent that has one) into the
+    environment, as `flask` itself does: every entry point (`flask`, gunicorn, wsgi.py) then
+    sees one configuration. A variable already set in the environment wins over the file;
+    FLASK_SKIP_DOTENV=1 skips the file, as it does for `flask`."""
+    from dotenv import find_dotenv, load_dotenv
+    from flask.helpers import get_load_dotenv
+
+    if not get_load_dotenv():
+        return
+    path = find_dotenv(".env", usecwd=True)
+    if path:
+        load_dotenv(path, override=False, encoding="utf-8")
+
+
 def from_environment() -> dict[str, Any]:
     """Settings taken from the process environment; `create_app(config)` overrides them."""
     return {
@@ -141,8 +156,11 @@ def _media_settings() -> dict[str, Any]:
 
 def _mail_settings() -> dict[str, Any]:
     return {
-        # Unset: the dev mailer writes each mail (recipient included) to the log instead.
+        # Unset: mail to example domains goes to the log (development); mail to real
+        # recipients waits, and `outbox run` refuses to start, unless MAIL_BACKEND=log.
         "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
+        # log: every mail is written to the (redacted) log and never sent, on purpose.
+        "MAIL_BACKEND": _choice("MAIL_BACKEND", ("smtp", "log")),
         "MAIL_PORT": _int("MAIL_PORT", 25),
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
         "MAIL_USE_SSL": _bool("MAIL_USE_SSL", False),

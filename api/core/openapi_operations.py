@@ -69,6 +69,7 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ("post", "/api/v1/newsletter/subscriptions"): "createSubscription",
     ("post", "/api/v1/newsletter/confirm"): "confirmSubscription",
     ("post", "/api/v1/newsletter/unsubscribe"): "unsubscribe",
+    ("get", "/api/v1/newsletter/unsubscribe"): "getUnsubscribePage",
     ("get", "/api/v1/newsletter/newsletters"): "listNewsletters",
     ("get", "/api/v1/newsletter/preferences"): "getNewsletterPreferences",
     ("patch", "/api/v1/newsletter/preferences"): "updateNewsletterPreferences",

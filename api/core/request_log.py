@@ -24,17 +24,28 @@ HEADER = "X-Request-ID"
 _ENVIRON_KEY = "careleaf.request_id"
 _STARTED_KEY = "careleaf.started"
 _VALID_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
-# Bounded like an address (RFC 5321: 64-character local part, 255-character domain): unbounded,
-# the email pattern backtracks quadratically over a long path such as `/a...a` (0.1 s per 5 kB).
+_URLSAFE = r"[A-Za-z0-9._~%+/=-]"
+# A domain ends at a URL's query (`mailto:a@b.example?subject=...`): the token there is
+# masked on its own, not half-swallowed. Bounded like an address (RFC 5321: 64-character
+# local part, 255-character domain): unbounded, the email pattern backtracks quadratically
+# over a long path such as `/a...a` (0.1 s per 5 kB).
 _SECRETS = [
     (
-        re.compile(r"[^\s@<>\"'(),;:]{1,64}@[^\s@<>\"'(),;:]{1,255}\.[A-Za-z]{2,}"),
+        re.compile(r"[^\s@<>\"'(),;:]{1,64}@[^\s@<>\"'(),;:?=&/%]{1,255}\.[A-Za-z]{2,}"),
         "<email>",
+    ),
+    # A bearer credential has a digit or a symbol in it: "the bearer of" keeps its words.
+    (
+        re.compile(rf"(?i)\b(bearer)\s+(?={_URLSAFE}*[0-9_~+/=-]|[A-Za-z0-9]+\.\w){_URLSAFE}+"),
+        r"\1 <token>",
     ),
     # Staff tokens (clf_) and preview links (clp_, in URL paths).
     (re.compile(r"\b(clf|clp)_[A-Za-z0-9_-]+"), r"\1_<token>"),
-    (re.compile(r"(?i)\b(bearer)\s+\S+"), r"\1 <token>"),
-    (re.compile(r"(?i)\b(token=)[^\s&]+"), r"\1<token>"),
+    # Only the characters a token can have (URL-safe base64, dots, %-escapes): the quote,
+    # bracket or word after a link is kept.
+    (re.compile(rf"(?i)\b(token=){_URLSAFE}+"), r"\1<token>"),
+    # The mailto: List-Unsubscribe target carries the unsubscribe token in its subject.
+    (re.compile(r"(?i)\b(subject=unsubscribe(?:%20|\+))[A-Za-z0-9._~-]+"), r"\1<token>"),
 ]
 access_log = logging.getLogger("careleaf.access")
 

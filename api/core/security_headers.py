@@ -1,10 +1,11 @@
 """Security headers on every response, and a strict Content-Security-Policy on HTML pages.
 
 API responses are data, never documents: `default-src 'none'` forbids them everything should
-a browser ever render one. The only HTML page is /docs (Swagger UI, assets served locally):
+a browser ever render one. The main HTML page is /docs (Swagger UI, assets served locally):
 its scripts must come from this origin, and its one inline bootstrap script is allowed by
 its SHA-256 hash, computed from the page actually sent, so no 'unsafe-inline' for scripts.
-Swagger UI sets inline styles and shows data: images, hence those two allowances.
+Swagger UI sets inline styles and shows data: images, hence those two allowances. The
+newsletter's unsubscribe page sets its own, stricter policy (`form_page_policy`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,13 @@ HTML_POLICY = (
     "img-src 'self' data:; font-src 'self'; connect-src 'self'; "
     "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 )
+# Small server-rendered pages with a form (newsletter unsubscribe): no script at all, inline
+# styles only by hash, and the form may post to this origin and nowhere else.
+FORM_PAGE_POLICY = (
+    "default-src 'none'; style-src {styles}; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
+_INLINE_STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL | re.I)
 _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOTALL | re.I)
 
 
@@ -35,6 +43,15 @@ def inline_script_hashes(html: str) -> list[str]:
         "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
         for body in _INLINE_SCRIPT.findall(html)
     ]
+
+
+def form_page_policy(html: str) -> str:
+    """The CSP of a server-rendered form page: its inline <style> blocks by hash, no script."""
+    styles = [
+        "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
+        for body in _INLINE_STYLE.findall(html)
+    ]
+    return FORM_PAGE_POLICY.format(styles=" ".join(styles) or "'none'")
 
 
 def _html_policy(response: Response) -> str:

@@ -34,6 +34,7 @@ COLUMNS = (
     "confirmation_sent_at",
     "confirmed_at",
     "unsubscribed_at",
+    "unsubscribe_method",
     "erased_at",
     "last_signup_at",
     "created_at",

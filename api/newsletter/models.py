@@ -18,6 +18,14 @@ class SubscriptionStatus(enum.StrEnum):
     ERASED = "erased"  # a tombstone: personal data removed on request
 
 
+class UnsubscribeMethod(enum.StrEnum):
+    """How a subscriber left: the consent trail keeps it with the time."""
+
+    ONE_CLICK = "one_click"  # RFC 8058: the mail client POSTed List-Unsubscribe=One-Click
+    PAGE = "page"  # the button of the page the link opens
+    API = "api"  # any other POST (a clinic's own page, a script)
+
+
 class Newsletter(TimestampMixin, Base):
     """A list people can join, e.g. "Spine health"."""
 
@@ -79,6 +87,8 @@ class Subscription(TimestampMixin, Base):
     confirmation_sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     unsubscribed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # An UnsubscribeMethod value; a plain column (no CHECK) so that adding one needs no rebuild.
+    unsubscribe_method: Mapped[str | None] = mapped_column(String(20))
     erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     last_signup_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     # Public half of the long-lived unsubscribe/preferences token (see tokens.py).

@@ -6,11 +6,12 @@ from flask import Response, current_app, request
 from flask.views import MethodView
 
 from api.core.auth import staff_only
+from api.core.errors import Problem
 from api.core.pagination import SelectPage
 from api.core.smorest import Blueprint
 from api.extensions import limiter
-from api.newsletter import export, services, staff
-from api.newsletter.models import Subscription
+from api.newsletter import export, pages, services, staff
+from api.newsletter.models import Subscription, UnsubscribeMethod
 from api.newsletter.ratelimits import email_limit_key, no_email_to_limit
 from api.newsletter.schemas import (
     AcceptedSchema,
@@ -24,7 +25,9 @@ from api.newsletter.schemas import (
     SubscriberQuerySchema,
     SubscriberSchema,
     SubscriberTokenSchema,
+    UnsubscribePageQuerySchema,
 )
+from api.newsletter.tokens import token_key_of
 from api.outbox.worker import register_refusal_hook
 from api.users.models import Role
 
@@ -112,15 +115,71 @@ def _body_token() -> str | None:
     return token if isinstance(token, str) else None
 
 
+HTML_PAGE = {"text/html": {"schema": {"type": "string"}}}
+
+
+def _unsubscribe_method() -> UnsubscribeMethod:
+    if request.form.get(pages.PAGE_FIELD) == "page":
+        return UnsubscribeMethod.PAGE
+    if request.form.get("List-Unsubscribe") == "One-Click":
+        return UnsubscribeMethod.ONE_CLICK
+    return UnsubscribeMethod.API
+
+
 @blp.route("/unsubscribe")
 class Unsubscribe(MethodView):
+    @blp.arguments(UnsubscribePageQuerySchema, location="query")
+    @blp.doc(
+        responses={
+            "200": {
+                "description": (
+                    "A page with one button that POSTs here; for a link that is not genuine, "
+                    "a page that only says so (a page for people, not an API error)"
+                ),
+                "content": HTML_PAGE,
+            },
+        },
+    )
+    def get(self, query: dict[str, str]) -> Response:
+        """The page an unsubscribe link opens in a browser: one button, no script"""
+        token = query["token"]
+        # Only the MAC is checked: the page is the same whatever the subscription's state.
+        if len(token) > 200 or token_key_of(token) is None:
+            return pages.invalid_link()
+        return pages.unsubscribe_form(token)
+
     @blp.arguments(OptionalSubscriberTokenSchema, location="query")
-    @blp.doc(requestBody=TOKEN_BODY)
+    @blp.doc(
+        requestBody=TOKEN_BODY,
+        responses={
+            "200": {
+                "description": "Unsubscribed (the button of the GET page gets a page back)",
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Confirmed"}},
+                    **HTML_PAGE,
+                },
+            }
+        },
+    )
     @blp.response(200, ConfirmedSchema)
     @blp.alt_response(400, description="Invalid token")
-    def post(self, query: dict[str, str]) -> Subscription:
-        """Unsubscribe (RFC 8058 one-click): token in the query, a form or a JSON body"""
-        return services.unsubscribe(query.get("token") or _body_token())
+    def post(self, query: dict[str, str]) -> Subscription | Response:
+        """Unsubscribe (RFC 8058 one-click): token in the query, a form or a JSON body
+
+        Records when, and how: `one_click` (RFC 8058), `page` (the GET page's button) or `api`.
+        """
+        method = _unsubscribe_method()
+        token = query.get("token") or _body_token()
+        if method is not UnsubscribeMethod.PAGE:
+            return services.unsubscribe(token, method)
+        try:
+            services.unsubscribe(token, method)
+        except Problem:
+            # A genuine link whose subscription is gone (erased): no mail will come either way,
+            # and the answer must not tell. Only a forged token is refused.
+            if token_key_of(token or "") is None:
+                raise
+        return pages.unsubscribed()
 
 
 @blp.route("/preferences")

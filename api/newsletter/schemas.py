@@ -77,6 +77,17 @@ class OptionalSubscriberTokenSchema(Schema):
     token = ma.fields.String(validate=ma.validate.Length(min=1, max=200))
 
 
+class UnsubscribePageQuerySchema(Schema):
+    """The unsubscribe page checks the token itself: a bad one gets a page, not JSON."""
+
+    # Generous: a damaged link up to this length still gets the page; beyond, a 422 problem.
+    token = ma.fields.String(
+        load_default="",
+        validate=ma.validate.Length(max=2000),
+        metadata={"description": "The token of the List-Unsubscribe link"},
+    )
+
+
 class ConfirmedSchema(Schema):
     newsletter = ma.fields.Function(lambda sub: sub.newsletter.slug, dump_only=True)
     status = ma.fields.Enum(SubscriptionStatus, by_value=True, dump_only=True)
@@ -148,6 +159,11 @@ class SubscriberSchema(Schema):
     confirmation_sent_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
     confirmed_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
     unsubscribed_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
+    unsubscribe_method = ma.fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "one_click (RFC 8058), page (the link's page) or api"},
+    )
     erased_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
     last_signup_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
     created_at = ma.fields.AwareDateTime(dump_only=True)

@@ -22,7 +22,12 @@ from api.core.errors import Problem
 from api.extensions import db
 from api.newsletter import tokens
 from api.newsletter.emails import confirmation_email
-from api.newsletter.models import Newsletter, Subscription, SubscriptionStatus
+from api.newsletter.models import (
+    Newsletter,
+    Subscription,
+    SubscriptionStatus,
+    UnsubscribeMethod,
+)
 from api.newsletter.schemas import normalize_email
 from api.outbox.services import enqueue
 from api.topics.models import Topic
@@ -220,6 +225,7 @@ def confirm(token: str) -> Subscription:
     subscription.confirmed_at = now
     subscription.confirm_used_at = now
     subscription.unsubscribed_at = None
+    subscription.unsubscribe_method = None
     db.session.flush()
     return subscription
 
@@ -242,12 +248,14 @@ def subscription_for_token(token: str | None, *, for_update: bool = False) -> Su
     return subscription
 
 
-def unsubscribe(token: str | None) -> Subscription:
-    """Stop all mail to this subscription; unsubscribing twice is harmless."""
+def unsubscribe(token: str | None, method: UnsubscribeMethod) -> Subscription:
+    """Stop all mail to this subscription, recording when and how; twice is harmless (the
+    first time and method are kept)."""
     subscription = subscription_for_token(token, for_update=True)
     if subscription.status is not SubscriptionStatus.UNSUBSCRIBED:
         subscription.status = SubscriptionStatus.UNSUBSCRIBED
         subscription.unsubscribed_at = clock.now()
+        subscription.unsubscribe_method = method.value
         db.session.flush()
     return subscription
 

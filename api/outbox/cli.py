@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from api.outbox import worker
+from api.outbox import services, worker
 
 
 @click.group("outbox", cls=AppGroup)
@@ -39,10 +39,24 @@ def _stop_on_signals(stop: threading.Event, deadline_seconds: float) -> None:
     signal.signal(signal.SIGINT, request_stop)
 
 
+def _refuse_without_mail_server() -> None:
+    """A shell without the server's MAIL_* settings must not send real mail to the log."""
+    config = current_app.config
+    if config["MAIL_SERVER"] or config["MAIL_BACKEND"] == "log":
+        return
+    if services.holds_mail_for_real_recipients():
+        raise click.ClickException(
+            "MAIL_SERVER is unset and the outbox holds mail for real recipients: start the "
+            "worker with the server's MAIL_* settings (environment or .env), or set "
+            "MAIL_BACKEND=log to write every mail to the log instead of sending it."
+        )
+
+
 @outbox_group.command("run")
 @click.option("--once", is_flag=True, help="Deliver what is due now, then exit (for cron).")
 def run_command(once: bool) -> None:
     """Deliver due messages: forever (stop with SIGTERM or Ctrl-C), or once with --once."""
+    _refuse_without_mail_server()
     stop = threading.Event()
     if not once:
         # MAIL_TIMEOUT - 1 s for the message in hand leaves the last second of the promised

@@ -1,6 +1,12 @@
-"""Email delivery: SMTP through smtplib when MAIL_SERVER is set, the log otherwise (dev).
+"""Email delivery: SMTP through smtplib, or the log (MAIL_BACKEND=log, or development).
 
 Payload of an "email" outbox message: `to`, `subject`, `text`, optional `html` and `headers`.
+
+Without MAIL_SERVER, mail to the reserved example domains (RFC 2606/6761: example.com,
+*.example, *.test, ...) is written to the log, which is what development needs; mail to a real
+recipient is held (a failed attempt, retried) unless MAIL_BACKEND=log says that the log is the
+intended destination: a worker started without the server's settings must never mark a real
+subscriber's mail as sent.
 """
 
 from __future__ import annotations
@@ -10,28 +16,73 @@ import smtplib
 from collections.abc import Mapping
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import make_msgid
+from email.utils import format_datetime, getaddresses, make_msgid
 from typing import Any
+from urllib.parse import urlsplit
+
+from api.core import clock
 
 log = logging.getLogger(__name__)
 dev_log = logging.getLogger("careleaf.dev_mail")
 # Long URLs in List-Unsubscribe must stay plain text: the default 78-column policy would
 # RFC 2047-encode them, and mail clients do not read URLs inside encoded words.
 POLICY = SMTP.clone(max_line_length=998)
+ONE_CLICK = "List-Unsubscribe=One-Click"
+# Second-level domains reserved for documentation (RFC 2606) and top-level names that can
+# never receive mail (RFC 2606, RFC 6761): the only recipients the dev mailer may log.
+RESERVED_DOMAINS = ("example.com", "example.net", "example.org")
+RESERVED_TLDS = ("example", "test", "invalid", "localhost")
+
+
+class MailServerUnset(RuntimeError):
+    """A real recipient's mail with neither MAIL_SERVER nor MAIL_BACKEND=log: kept for later."""
 
 
 class PermanentFailure(Exception):
     """The message can never be delivered as it is: retrying is pointless."""
 
 
-def build_message(payload: Mapping[str, Any], sender: str) -> EmailMessage:
-    """The MIME message of an email payload: text, optional HTML alternative, extra headers."""
+def is_reserved_address(address: str) -> bool:
+    """True for addresses at the domains reserved for examples and tests (never real mail)."""
+    domain = address.rpartition("@")[2].strip().rstrip(".>").lower()
+    return (
+        domain in RESERVED_DOMAINS
+        or domain.endswith(tuple(f".{name}" for name in RESERVED_DOMAINS))
+        or domain.rpartition(".")[2] in RESERVED_TLDS
+    )
+
+
+def has_real_recipient(payload: Mapping[str, Any]) -> bool:
+    """True when some recipient of this email payload is not at a reserved domain."""
+    recipients = [address for _, address in getaddresses([str(payload.get("to") or "")])]
+    return any(not is_reserved_address(address) for address in recipients if address)
+
+
+def message_id_domain(config: Mapping[str, Any]) -> str:
+    """The domain of Message-IDs: the site's (SITE_URL) when set, else the sender's."""
+    host = urlsplit(config.get("SITE_URL") or "").hostname
+    if host:
+        return host
+    return str(config["MAIL_DEFAULT_SENDER"]).rpartition("@")[2].strip(" >") or "localhost"
+
+
+def build_message(payload: Mapping[str, Any], config: Mapping[str, Any]) -> EmailMessage:
+    """The MIME message of an email payload: text, optional HTML alternative, extra headers.
+
+    Every message has the Date and Message-ID RFC 5322 asks for (spam filters penalise mail
+    without them); one with an https List-Unsubscribe also says it accepts the RFC 8058
+    one-click POST.
+    """
     message = EmailMessage(policy=POLICY)
-    message["From"] = sender
+    message["From"] = config["MAIL_DEFAULT_SENDER"]
     message["To"] = payload["to"]
     message["Subject"] = payload["subject"]
-    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2].strip(">") or None)
-    for name, value in (payload.get("headers") or {}).items():
+    message["Date"] = format_datetime(clock.now(), usegmt=True)
+    message["Message-ID"] = make_msgid(domain=message_id_domain(config))
+    headers = dict(payload.get("headers") or {})
+    if "<https://" in headers.get("List-Unsubscribe", ""):
+        headers.setdefault("List-Unsubscribe-Post", ONE_CLICK)
+    for name, value in headers.items():
         message[name] = value
     message.set_content(payload["text"])
     if payload.get("html"):
@@ -41,10 +92,19 @@ def build_message(payload: Mapping[str, Any], sender: str) -> EmailMessage:
 
 def send_email(payload: Mapping[str, Any], config: Mapping[str, Any]) -> None:
     """Deliver one email; raises PermanentFailure when the server refuses it for good."""
-    message = build_message(payload, config["MAIL_DEFAULT_SENDER"])
-    if not config.get("MAIL_SERVER"):
-        # Shows the mail; addresses and link tokens are redacted like in every log record.
-        dev_log.info("MAIL_SERVER is unset; this mail was not sent:\n%s", message.as_string())
+    message = build_message(payload, config)
+    to_log = config.get("MAIL_BACKEND") == "log"
+    if not to_log and not config.get("MAIL_SERVER"):
+        if has_real_recipient(payload):
+            raise MailServerUnset(
+                "MAIL_SERVER is unset: mail to a real recipient is kept until the worker runs "
+                "with the server's MAIL_* settings (or MAIL_BACKEND=log)"
+            )
+        to_log = True  # development: an example address
+    if to_log:
+        reason = "MAIL_BACKEND=log" if config.get("MAIL_BACKEND") == "log" else "no MAIL_SERVER"
+        # Every header and word of every text part; the log redacts addresses and tokens.
+        dev_log.info("%s; this mail was not sent:\n%s", reason, readable(message))
         return
     try:
         _send(config, message)
@@ -89,3 +149,12 @@ def _connect(config: Mapping[str, Any]) -> smtplib.SMTP:
         smtp.close()
         raise
     return smtp
+
+
+def readable(message: EmailMessage) -> str:
+    """Every header, then each text part decoded (never base64 or quoted-printable)."""
+    lines = [f"{name}: {value}" for name, value in message.items()]
+    for part in message.walk():
+        if part.get_content_maintype() == "text":
+            lines += ["", f"--- {part.get_content_type()} ---", part.get_content().rstrip("\n")]
+    return "\n".join(lines)

@@ -21,6 +21,7 @@ from sqlalchemy import ColumnElement, Select, and_, delete, or_, select, update
 from api.core import clock
 from api.core.errors import Problem
 from api.extensions import db
+from api.outbox.mailer import has_real_recipient
 from api.outbox.models import OutboxMessage, OutboxStatus
 
 _EMAIL_LIKE = re.compile(r"[^\s<>@'\"]+@[^\s<>@'\"]+")
@@ -183,6 +184,24 @@ def backoff(attempts: int) -> dt.timedelta:
 def redact(text: str) -> str:
     """Error text fit for logs and staff: no email addresses, bounded length."""
     return _EMAIL_LIKE.sub("<redacted>", text)[:MAX_ERROR_LENGTH]
+
+
+def holds_mail_for_real_recipients() -> bool:
+    """True when an undelivered email is bound for an address outside the example domains."""
+    query = (
+        select(OutboxMessage.payload)
+        .where(
+            OutboxMessage.kind == "email",
+            OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
+        )
+        .execution_options(yield_per=500)
+    )
+    payloads = db.session.scalars(query)
+    try:
+        return any(has_real_recipient(payload or {}) for payload in payloads)
+    finally:
+        payloads.close()  # stopping at the first one leaves PostgreSQL's server cursor open
+        db.session.rollback()  # the worker holds no transaction open while it runs
 
 
 def messages_query(status: OutboxStatus | None = None, kind: str | None = None) -> Select[Any]:

@@ -72,6 +72,9 @@ class PillarField(ma.fields.Nested):
         if isinstance(value, str):
             value = {"slug": value}
         loaded = super()._deserialize(value, attr, data, **kwargs)
+        # A PATCH loads partially, nested schemas included: the slug must still be there.
+        if not loaded.get("slug"):
+            raise ma.ValidationError({"slug": ["Missing data for required field."]})
         return loaded["slug"]
 
 

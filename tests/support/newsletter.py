@@ -11,6 +11,7 @@ import socket
 import threading
 from collections.abc import Iterator
 from email.message import EmailMessage
+from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import unquote
 
@@ -131,3 +132,50 @@ def unsubscribe_url(message: EmailMessage) -> str:
     match = re.search(r"<(https?://[^>]+)>", header)
     assert match, header
     return match.group(1)
+
+
+class PageParts(HTMLParser):
+    """What a person or a screen reader meets on a small HTML page: language, headings,
+    labels, buttons, forms with their fields, and any script."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.lang: str | None = None
+        self.headings: list[str] = []
+        self.labels: list[dict[str, str | None]] = []
+        self.buttons: list[dict[str, str | None]] = []
+        self.forms: list[dict[str, Any]] = []
+        self.scripts = 0
+        self._open: str | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "html":
+            self.lang = values.get("lang")
+        elif tag == "script":
+            self.scripts += 1
+        elif tag == "form":
+            self.forms.append({**values, "fields": {}})
+        elif tag == "input" and self.forms:
+            self.forms[-1]["fields"][values.get("name")] = values.get("value")
+        elif tag in ("h1", "h2", "label", "button"):
+            self._open = tag
+            if tag == "label":
+                self.labels.append({**values, "text": ""})
+            elif tag == "button":
+                self.buttons.append({**values, "text": ""})
+            else:
+                self.headings.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self._open:
+            self._open = None
+
+    def handle_data(self, data: str) -> None:
+        if self._open == "label":
+            self.labels[-1]["text"] = (self.labels[-1]["text"] or "") + data
+        elif self._open == "button":
+            self.buttons[-1]["text"] = (self.buttons[-1]["text"] or "") + data
+        elif self._open in ("h1", "h2"):
+            self.headings[-1] += data
