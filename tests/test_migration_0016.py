@@ -1,4 +1,4 @@
-"""Migration 0015 gives existing articles their sections, the patient audience and the clinic
+"""Migration 0016 gives existing articles their sections, the patient audience and the clinic
 disclaimer, keeps the search triggers, and downgrades cleanly, on both stores."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from sqlalchemy import inspect, text
 from api.core.db import make_engine
 from tests.conftest import alembic_config, fresh_postgres_database
 
-# Rows as they stood before 0015 (a migration test has no factories at an older revision).
+# Rows as they stood before 0016 (a migration test has no factories at an older revision).
 INSERT_ARTICLE = """
     INSERT INTO authors (slug, name, kind, bio_markdown, bio_html, created_at, updated_at)
     VALUES ('a', 'A', 'person', '', '', :now, :now);
@@ -44,9 +44,9 @@ def article_columns(url: str) -> set[str]:
     return names
 
 
-def test_0015_backfills_sections_and_keeps_search(empty_store, make_app):
+def test_0016_backfills_sections_and_keeps_search(empty_store, make_app):
     config = alembic_config(empty_store)
-    command.upgrade(config, "0014")
+    command.upgrade(config, "0015")
     engine = make_engine(empty_store)
     with engine.begin() as connection:
         for statement in filter(str.strip, INSERT_ARTICLE.split(";")):
@@ -68,7 +68,7 @@ def test_0015_backfills_sections_and_keeps_search(empty_store, make_app):
     search = client.get("/api/v1/search?q=quokka").get_json()["articles"]
     assert [hit["slug"] for hit in search] == ["older"]
 
-    command.downgrade(config, "0014")
+    command.downgrade(config, "0015")
     assert {"sections", "audience", "disclaimer_markdown"}.isdisjoint(article_columns(empty_store))
     command.upgrade(config, "head")
     assert client.get("/api/v1/search?q=quokka").get_json()["articles"]
