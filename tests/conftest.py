@@ -107,6 +107,18 @@ def fresh_postgres_database(server_url: str) -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture
+def unmigrated_store(tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty database with no tables (PostgreSQL when TEST_DATABASE_URL is set),
+    for tests that run migrations themselves."""
+    server_url = os.environ.get("TEST_DATABASE_URL")
+    if server_url:
+        with fresh_postgres_database(server_url) as url:
+            yield url
+    else:
+        yield f"sqlite:///{tmp_path / 'migrate.db'}"
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server_url = os.environ.get("TEST_DATABASE_URL")

@@ -3,15 +3,11 @@ disclaimer, keeps the search triggers, and downgrades cleanly, on both stores.""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-
-import pytest
 from alembic import command
 from sqlalchemy import inspect, text
 
 from api.core.db import make_engine
-from tests.conftest import alembic_config, fresh_postgres_database
+from tests.conftest import alembic_config
 
 # Rows as they stood before 0016 (a migration test has no factories at an older revision).
 INSERT_ARTICLE = """
@@ -26,16 +22,6 @@ INSERT_ARTICLE = """
 BODY_HTML = '<p>A quokka.</p>\n<h2 id="care">Care</h2>\n<p>Rest.</p>\n'
 
 
-@pytest.fixture
-def empty_store(tmp_path) -> Iterator[str]:
-    server_url = os.environ.get("TEST_DATABASE_URL")
-    if server_url:
-        with fresh_postgres_database(server_url) as url:
-            yield url
-    else:
-        yield f"sqlite:///{tmp_path / 'migrate.db'}"
-
-
 def article_columns(url: str) -> set[str]:
     engine = make_engine(url)
     with engine.connect() as connection:
@@ -44,10 +30,10 @@ def article_columns(url: str) -> set[str]:
     return names
 
 
-def test_0016_backfills_sections_and_keeps_search(empty_store, make_app):
-    config = alembic_config(empty_store)
+def test_0016_backfills_sections_and_keeps_search(unmigrated_store, make_app):
+    config = alembic_config(unmigrated_store)
     command.upgrade(config, "0015")
-    engine = make_engine(empty_store)
+    engine = make_engine(unmigrated_store)
     with engine.begin() as connection:
         for statement in filter(str.strip, INSERT_ARTICLE.split(";")):
             connection.execute(
@@ -56,7 +42,7 @@ def test_0016_backfills_sections_and_keeps_search(empty_store, make_app):
     engine.dispose()
 
     command.upgrade(config, "head")
-    client = make_app(DATABASE_URL=empty_store).test_client()
+    client = make_app(DATABASE_URL=unmigrated_store).test_client()
     article = client.get("/api/v1/articles/older").get_json()
     assert [(s["kind"], s["anchor"], s["level"]) for s in article["sections"]] == [
         ("text", None, None),
@@ -69,6 +55,8 @@ def test_0016_backfills_sections_and_keeps_search(empty_store, make_app):
     assert [hit["slug"] for hit in search] == ["older"]
 
     command.downgrade(config, "0015")
-    assert {"sections", "audience", "disclaimer_markdown"}.isdisjoint(article_columns(empty_store))
+    assert {"sections", "audience", "disclaimer_markdown"}.isdisjoint(
+        article_columns(unmigrated_store)
+    )
     command.upgrade(config, "head")
     assert client.get("/api/v1/search?q=quokka").get_json()["articles"]

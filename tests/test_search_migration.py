@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-
-import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
 from api.core.db import make_engine
-from tests.conftest import alembic_config, fresh_postgres_database
-
-
-@pytest.fixture
-def empty_store(tmp_path) -> Iterator[str]:
-    server_url = os.environ.get("TEST_DATABASE_URL")
-    if server_url:
-        with fresh_postgres_database(server_url) as url:
-            yield url
-    else:
-        yield f"sqlite:///{tmp_path / 'migrate.db'}"
-
+from tests.conftest import alembic_config
 
 INSERT_ARTICLE = """
     INSERT INTO authors (slug, name, kind, bio_markdown, bio_html, created_at, updated_at)
@@ -46,24 +31,26 @@ def search_object_names(url: str) -> set[str]:
     return {name for name in names if "fts" in name or "search" in name or "prefix" in name}
 
 
-def test_upgrade_indexes_existing_articles_and_downgrade_removes_the_index(empty_store, make_app):
-    config = alembic_config(empty_store)
+def test_upgrade_indexes_existing_articles_and_downgrade_removes_the_index(
+    unmigrated_store, make_app
+):
+    config = alembic_config(unmigrated_store)
     command.upgrade(config, "0001")
-    engine = make_engine(empty_store)
+    engine = make_engine(unmigrated_store)
     with engine.begin() as connection:
         for statement in filter(str.strip, INSERT_ARTICLE.split(";")):
             connection.execute(text(statement), {"now": "2026-01-01 00:00:00+00:00"})
     engine.dispose()
 
     command.upgrade(config, "head")
-    client = make_app(DATABASE_URL=empty_store).test_client()
+    client = make_app(DATABASE_URL=unmigrated_store).test_client()
     response = client.get("/api/v1/search?q=quokka")
     assert [hit["slug"] for hit in response.get_json()["articles"]] == ["older"]
-    assert search_object_names(empty_store)
+    assert search_object_names(unmigrated_store)
 
     before_search = ScriptDirectory.from_config(config).get_revision("0005").down_revision
     command.downgrade(config, before_search)
-    assert search_object_names(empty_store) == set()
+    assert search_object_names(unmigrated_store) == set()
     command.upgrade(config, "head")
     assert [hit["slug"] for hit in client.get("/api/v1/search?q=quokka").get_json()["articles"]]
 
@@ -77,17 +64,17 @@ SYNONYM_TOPIC = """
 """
 
 
-def test_0013_backfills_synonyms_vocabulary_and_suggestions(empty_store, make_app):
-    config = alembic_config(empty_store)
+def test_0013_backfills_synonyms_vocabulary_and_suggestions(unmigrated_store, make_app):
+    config = alembic_config(unmigrated_store)
     command.upgrade(config, "0012")
-    engine = make_engine(empty_store)
+    engine = make_engine(unmigrated_store)
     with engine.begin() as connection:
         for statement in filter(str.strip, (INSERT_ARTICLE + SYNONYM_TOPIC).split(";")):
             connection.execute(text(statement), {"now": "2026-01-01 00:00:00+00:00"})
     engine.dispose()
 
     command.upgrade(config, "head")
-    client = make_app(DATABASE_URL=empty_store).test_client()
+    client = make_app(DATABASE_URL=unmigrated_store).test_client()
     found = client.get("/api/v1/search?q=wallaby").get_json()  # the topic's synonym
     assert [hit["slug"] for hit in found["articles"]] == ["older"]
     corrected = client.get("/api/v1/search?q=quokkka").get_json()  # the backfilled vocabulary
@@ -99,7 +86,7 @@ def test_0013_backfills_synonyms_vocabulary_and_suggestions(empty_store, make_ap
     )
 
     command.downgrade(config, "0012")
-    engine = make_engine(empty_store)
+    engine = make_engine(unmigrated_store)
     with engine.connect() as connection:
         if connection.dialect.name == "postgresql":
             query = "SELECT id FROM articles WHERE search_vector @@ to_tsquery('english', 'quokka')"
