@@ -17,7 +17,8 @@ from api.topics.models import Topic
 TAG_DATE = "2026"
 
 
-def _tag(specific: str) -> str:
+def tag_uri(specific: str) -> str:
+    """A tag URI (RFC 4151) under the clinic site's host, for feed and Infobutton ids."""
     host = urlsplit(current_app.config["ARTICLE_URL_TEMPLATE"]).hostname or "careleaf.invalid"
     return f"tag:{host},{TAG_DATE}:{specific}"
 
@@ -34,7 +35,7 @@ def _entry(article: Article) -> formats.Entry:
     published = article.published_at
     assert published is not None  # public articles always have one
     return formats.Entry(
-        id=_tag(f"article-{article.id}"),
+        id=tag_uri(f"article-{article.id}"),
         url=article_url(article.slug),
         title=article.title,
         summary=article.meta_description or article.summary,
@@ -54,7 +55,7 @@ def articles_feed(topic: Topic | None = None) -> formats.Feed:
     articles = newest_public_articles(topic.slug if topic else None)
     title = config["FEED_TITLE"] + (f": {topic.name}" if topic else "")
     return formats.Feed(
-        id=_tag(f"topic-{topic.id}" if topic else "articles"),
+        id=tag_uri(f"topic-{topic.id}" if topic else "articles"),
         title=title,
         description=(
             f"The newest patient-education articles about {topic.name}."

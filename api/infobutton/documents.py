@@ -13,19 +13,18 @@ import json
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import current_app
 
 from api.articles.models import Article
 from api.core.site import site_url
 from api.core.xml_documents import EPOCH, add_element, rfc3339, xml_text
+from api.feeds.documents import tag_uri
 from api.infobutton.services import KnowledgeResponse
 from api.topics.models import Topic
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-TAG_DATE = "2026"  # the same tag URIs as the feeds (api/feeds/documents.py)
 # Characters XML 1.0 cannot carry at all: dropped, so that no title breaks the document.
 
 
@@ -41,14 +40,6 @@ class Entry:
     categories: list[tuple[str, str]]
 
 
-def _host() -> str:
-    return urlsplit(current_app.config["ARTICLE_URL_TEMPLATE"]).hostname or "careleaf.invalid"
-
-
-def _tag(specific: str) -> str:
-    return f"tag:{_host()},{TAG_DATE}:{specific}"
-
-
 def _topic_entry(topic: Topic, response: KnowledgeResponse) -> Entry:
     system = response.match.system
     summary = topic.description_html
@@ -57,7 +48,7 @@ def _topic_entry(topic: Topic, response: KnowledgeResponse) -> Entry:
         also = ", ".join(topic.synonyms)
         summary += f'<p class="also-called">Also called: {_escape_html(also)}</p>'
     return Entry(
-        id=_tag(f"topic-{topic.id}"),
+        id=tag_uri(f"topic-{topic.id}"),
         title=topic.name,
         url=current_app.config["TOPIC_URL_TEMPLATE"].format(slug=topic.slug),
         language=response.language or "en",
@@ -75,7 +66,7 @@ def _topic_entry(topic: Topic, response: KnowledgeResponse) -> Entry:
 def _article_entry(article: Article) -> Entry:
     published = article.published_at or article.updated_at
     return Entry(
-        id=_tag(f"article-{article.id}"),
+        id=tag_uri(f"article-{article.id}"),
         title=article.title,
         url=current_app.config["ARTICLE_URL_TEMPLATE"].format(slug=article.slug),
         language=article.language,
@@ -102,7 +93,7 @@ def _feed_fields(response: KnowledgeResponse) -> dict[str, Any]:
     if match.matched_code and match.matched_code != match.code:
         subtitle += f" (matched {match.matched_code})"
     return {
-        "id": _tag(f"infobutton-{match.system.key}-{match.code}"),
+        "id": tag_uri(f"infobutton-{match.system.key}-{match.code}"),
         "title": current_app.config["FEED_TITLE"],
         "subtitle": subtitle,
         "author": current_app.config["FEED_TITLE"],

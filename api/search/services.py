@@ -9,9 +9,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import ColumnElement, exists, func, or_, select
-from sqlalchemy.orm import aliased, load_only
+from sqlalchemy.orm import load_only
 
-from api.articles.models import Article, ArticleStatus, ArticleTopic
+from api.articles.models import Article, ArticleTopic
 from api.articles.services import SUMMARY_OPTIONS, in_topic_tree
 from api.articles.visibility import public_filter
 from api.authors.models import Author
@@ -56,11 +56,12 @@ def search(
     correction in `did_you_mean`.
     """
     filters = {"page": page, "page_size": page_size, "topic": topic, "language": language}
-    results = _search(q, parse(q), **filters)
+    parsed, code_topics = parse(q), topics_for_code(q)
+    results = _search(q, parsed, code_topics, **filters)
     if results.total >= FEW_HITS:
         return results
-    for corrected in _corrections(q, parse(q)):
-        better = _search(q, parse(corrected), **filters)
+    for corrected in _corrections(q, parsed):
+        better = _search(q, parse(corrected), code_topics, **filters)
         if better.total > results.total:
             better.did_you_mean = corrected
             return better
@@ -87,6 +88,7 @@ def _corrections(q: str, parsed: SearchQuery) -> list[str]:
 def _search(
     q: str,
     parsed: SearchQuery,
+    code_topics: list[Topic],
     *,
     page: int,
     page_size: int,
@@ -97,7 +99,7 @@ def _search(
     expanded, named = synonyms.expand(parsed, lexicon)
     # Topics holding the code the query is come first, then those it names exactly, then
     # those it names the start of.
-    topics = list(dict.fromkeys([*topics_for_code(q), *named, *lexicon]))[:MAX_TOPICS]
+    topics = list(dict.fromkeys([*code_topics, *named, *lexicon]))[:MAX_TOPICS]
     results = SearchResults(query=q, topics=topics, authors=_authors_named_by(parsed))
     if expanded.is_empty:
         return results
@@ -306,15 +308,10 @@ def _inbound_links(ids: set[int]) -> dict[int, int]:
     """How many public articles link to each of `ids` (the article_links target index)."""
     if not ids:
         return {}
-    source = aliased(Article)
     rows = db.session.execute(
         select(ArticleLink.target_id, func.count())
-        .join(source, source.id == ArticleLink.source_id)
-        .where(
-            ArticleLink.target_id.in_(sorted(ids)),
-            source.status == ArticleStatus.PUBLISHED,
-            source.published_at <= clock.now(),
-        )
+        .join(Article, Article.id == ArticleLink.source_id)
+        .where(ArticleLink.target_id.in_(sorted(ids)), public_filter())
         .group_by(ArticleLink.target_id)
     )
     return {target: count for target, count in rows}
