@@ -19,8 +19,6 @@ from api.extensions import db
 from api.revisions.services import CONTENT_FIELDS, add_revision, content_of, revision_or_404
 from api.users.models import User
 
-BASELINE_COMMENT = live.BASELINE_COMMENT
-
 
 def state_of(article: Article) -> dict[str, Any]:
     """Every field staff can write, as a comparable dict."""
@@ -109,7 +107,7 @@ def update_article(
                 article,
                 {k: before[k] for k in CONTENT_FIELDS},
                 None,
-                BASELINE_COMMENT,
+                live.BASELINE_COMMENT,
                 number=number - 1 if number is not None else None,
             )
         revision = add_revision(article, content_of(article), user, comment, number=number)

@@ -192,9 +192,12 @@ def working_copy(article: Article, link_mode: str | None = None) -> dict[str, An
     derived, link_slugs = derived_from_markdown(content["body_markdown"])
     if has_markers(derived["body_html"]):
         targets = {**public_targets_by_slug(link_slugs), **public_targets(article)}
-        derived["body_html"] = resolve_markers(derived["body_html"], targets, link_hrefs(link_mode))
+        href = link_hrefs(link_mode)
+        derived["body_html"] = resolve_markers(derived["body_html"], targets, href)
         derived["sections"] = [
-            {**section, "html": resolve_markers(section["html"], targets, link_hrefs(link_mode))}
+            {**section, "html": resolve_markers(section["html"], targets, href)}
+            if has_markers(section["html"])
+            else section
             for section in derived["sections"]
         ]
     links = _topic_links(content)

@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from sqlalchemy import or_, select, union
 
 from api.articles.models import Article, ArticleSlugRedirect
+from api.core.markdown import slugify
 from api.extensions import db
 
 MAX_LENGTH = 120  # the column's and the schema's limit
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def slug_from_title(title: str) -> str:
     """The slug of a title: "Back pain: what helps?" gives "back-pain-what-helps"; accents
     are dropped ("Café" gives "cafe"); a title without ASCII letters or digits, "article"."""
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = _NOT_SLUG.sub("-", ascii_text.lower()).strip("-")
-    return slug[:MAX_LENGTH].rstrip("-") or "article"
+    return slugify(title)[:MAX_LENGTH].rstrip("-") or "article"
 
 
 def unique_slug(title: str) -> str:

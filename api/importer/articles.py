@@ -26,7 +26,6 @@ from api.importer.frontmatter import FrontMatterError, parse_article
 from api.revisions.services import CONTENT_FIELDS, add_revision, content_of
 from api.topics.models import Topic
 
-BASELINE_COMMENT = live.BASELINE_COMMENT
 _DRAFT = ArticleStatus.DRAFT
 
 
@@ -170,7 +169,7 @@ def _revise(
     article = staff.reload(article)
     if set(changes) & set(CONTENT_FIELDS):
         if article.current_revision == 0:  # content that predates tracking: keep it too
-            add_revision(article, baseline, None, BASELINE_COMMENT)
+            add_revision(article, baseline, None, live.BASELINE_COMMENT)
         changes["revision"] = add_revision(
             article, content_of(article), None, f"Imported from {source}."
         ).number
