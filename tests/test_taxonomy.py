@@ -74,6 +74,8 @@ def test_topic_detail_has_pillar_only_when_public_and_counts_descendants(client,
     assert listed["back-pain"]["pillar"] == hub  # one shape in lists, the tree and details
     tree_nodes = client.get("/api/v1/topics?tree=true").get_json()
     assert next(t for t in tree_nodes if t["slug"] == "back-pain")["pillar"] == hub
+    by_code = client.get("/api/v1/topics?code=MeSH:D001416").get_json()
+    assert [t["pillar"] for t in by_code] == [hub]
     make.update_article("hub", status=ArticleStatus.DRAFT)
     assert client.get("/api/v1/topics/back-pain").get_json()["pillar"] is None
     listed = {t["slug"]: t for t in client.get("/api/v1/topics").get_json()}

@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload, with_expression
+from sqlalchemy.orm import selectinload
 
 from api.core.errors import Problem
 from api.extensions import db
 from api.topics.models import Topic
-from api.topics.services import pillar_slug_expression
+from api.topics.services import with_pillar
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,7 @@ def topics_with_code(system: CodeSystem, code: str) -> CodeMatch:
             .where(stored.in_(candidates))
             .options(
                 selectinload(Topic.parent),
-                with_expression(Topic.pillar_slug, pillar_slug_expression()),
+                *with_pillar(),
             )
             .order_by(Topic.name, Topic.id)
         )
