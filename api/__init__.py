@@ -108,6 +108,7 @@ def _register_blueprints(api: Any) -> None:
     from api.caching.openapi import document_conditional_reads
     from api.changes.routes import blp as changes
     from api.feeds.routes import blp as feeds
+    from api.handouts.routes import blp as handouts
     from api.health.routes import blp as health
     from api.infobutton.routes import blp as infobutton
     from api.links.routes import blp as links
@@ -151,6 +152,7 @@ def _register_blueprints(api: Any) -> None:
         bundles,
         webhooks,
         infobutton,
+        handouts,
         search_gaps,
         media,
         media_files,

@@ -111,6 +111,23 @@ def from_environment() -> dict[str, Any]:
         **_outbox_settings(),
         **_newsletter_settings(),
         **_delivery_settings(),
+        **_handout_settings(),
+    }
+
+
+def _handout_settings() -> dict[str, Any]:
+    env = os.environ.get
+    return {
+        # The clinic on printed handouts (api/handouts); unset ones are left off the page.
+        "CLINIC_NAME": env("CLINIC_NAME", "Careleaf Clinic"),
+        # Also the newsletter footer's (same name, same reading: the lead keeps one entry).
+        "CLINIC_POSTAL_ADDRESS": env("CLINIC_POSTAL_ADDRESS") or None,
+        "CLINIC_PHONE": env("CLINIC_PHONE") or None,
+        # Paper of handouts when the request names none (`?paper=`).
+        "HANDOUT_PAPER": _choice("HANDOUT_PAPER", ("letter", "a4")),
+        # Longer articles are refused (422) rather than laid out: the bound on a render's
+        # time and memory (bench/RESULTS.md, "Handouts").
+        "HANDOUT_MAX_WORDS": _int("HANDOUT_MAX_WORDS", 6_000),
     }
 
 

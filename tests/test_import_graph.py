@@ -22,6 +22,7 @@ DELIVERY = (
     "structured_data",
     "caching",
     "infobutton",
+    "handouts",
 )
 # Known crossings, kept visible so that no new one slips in. auth resolves tokens to users;
 # the article schema embeds its JSON-LD.

@@ -155,6 +155,8 @@ def representation_variant(config: dict[str, object]) -> str:
     names = (
         "ARTICLE_URL_TEMPLATE", "TOPIC_URL_TEMPLATE", "AUTHOR_URL_TEMPLATE", "SITE_URL",
         "LINK_MODE", "FEED_SIZE", "FEED_TITLE", "CACHE_SALT",
+        # Printed handouts (api/handouts) show the clinic's details.
+        "CLINIC_NAME", "CLINIC_POSTAL_ADDRESS", "CLINIC_PHONE", "HANDOUT_PAPER",
     )  # fmt: skip
     return "|".join(str(config.get(name)) for name in names)
 

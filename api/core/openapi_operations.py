@@ -29,6 +29,8 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ("post", A + "/transitions"): "transitionArticle",
     ("get", A + "/backlinks"): "listArticleBacklinks",
     ("get", A + "/related"): "listRelatedArticles",
+    ("get", A + "/handout.pdf"): "getArticleHandoutPdf",
+    ("get", A + "/handout.html"): "getArticleHandoutHtml",
     ("get", A + "/revisions"): "listArticleRevisions",
     ("get", A + "/revisions/{number}"): "getArticleRevision",
     ("get", A + "/revisions/{number}/diff"): "getArticleRevisionDiff",

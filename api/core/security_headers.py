@@ -45,13 +45,17 @@ def inline_script_hashes(html: str) -> list[str]:
     ]
 
 
-def form_page_policy(html: str) -> str:
-    """The CSP of a server-rendered form page: its inline <style> blocks by hash, no script."""
-    styles = [
+def inline_style_hashes(html: str) -> list[str]:
+    """CSP source expressions for each inline <style> block of `html`."""
+    return [
         "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
         for body in _INLINE_STYLE.findall(html)
     ]
-    return FORM_PAGE_POLICY.format(styles=" ".join(styles) or "'none'")
+
+
+def form_page_policy(html: str) -> str:
+    """The CSP of a server-rendered form page: its inline <style> blocks by hash, no script."""
+    return FORM_PAGE_POLICY.format(styles=" ".join(inline_style_hashes(html)) or "'none'")
 
 
 def _html_policy(response: Response) -> str:

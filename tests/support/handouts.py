@@ -1,0 +1,45 @@
+"""Reading handouts as a patient meets them: the PDF's text and pages, and page images
+(PDFium's rasterizer) in which a real QR decoder (zxing-cpp) reads the code."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pypdfium2
+import zxingcpp
+from PIL import Image
+from pypdf import PdfReader
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+
+
+def pdf_reader(response) -> PdfReader:
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    assert response.mimetype == "application/pdf"
+    return PdfReader(io.BytesIO(response.data))
+
+
+def pdf_text(reader: PdfReader) -> str:
+    """All pages' text, whitespace folded (lines break wherever the layout broke them)."""
+    return " ".join(" ".join(page.extract_text() or "" for page in reader.pages).split())
+
+
+def page_image(pdf: bytes, number: int = 0, dpi: int = 150) -> Image.Image:
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        return document[number].render(scale=dpi / 72).to_pil().convert("RGB")
+    finally:
+        document.close()
+
+
+def qr_codes(image: Image.Image) -> list[str]:
+    return [result.text for result in zxingcpp.read_barcodes(image)]
+
+
+def save_artifact(image: Image.Image, name: str) -> Path:
+    """Keep a page image under tests/artifacts/ (gitignored) for people to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / name
+    image.save(path, optimize=True)
+    return path
