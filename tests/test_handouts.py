@@ -114,7 +114,7 @@ def test_the_html_is_the_printable_document_in_the_article_language(client, make
     response = client.get("/api/v1/articles/esguince/handout.html")
     assert response.status_code == 200 and response.mimetype == "text/html"
     html = response.get_data(as_text=True)
-    assert html.startswith("<!doctype html>\n<html lang=\"es\">")
+    assert html.startswith('<!doctype html>\n<html lang="es">')
     assert "<svg" in html and "<script" not in html
     assert "Dra. Ana Ruiz, MD" in html
     policy = response.headers["Content-Security-Policy"]
