@@ -3,15 +3,20 @@ HTML the browser prints, and the public-read rules (drafts 404, validators, 304s
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from api.core.resource_urls import site_url
 from tests.support.handouts import page_image, pdf_reader, pdf_text, qr_codes, save_artifact
-from tests.support.hostile import publish
+from tests.support.hostile import ALL_VECTORS, publish
 from tests.support.staff import new_article, problem
+from tests.support.xss import VECTORS, assert_inert
 
 SLUG = "knee-sprain"
 URL = f"/api/v1/articles/{SLUG}/handout"
+# What the handout template itself writes that the XSS checks would flag.
+OURS = re.compile(r"<style>.*?</style>|<svg.*?</svg>|<meta [^>]*>", re.DOTALL)
 CLINIC = {
     "CLINIC_NAME": "Riverside Family Clinic",
     "CLINIC_POSTAL_ADDRESS": "12 Harbour Road\nSpringfield, IL 62701",
@@ -86,7 +91,7 @@ def test_the_pdf_holds_the_article_its_review_the_clinic_and_the_disclaimer(clin
 def test_the_qr_code_on_page_one_opens_the_online_page(clinic, article, app):
     response = clinic.get(f"{URL}.pdf")
     image = page_image(pdf_reader(response) and response.data)
-    save_artifact(image, "handout-page1.png")
+    save_artifact(image, "handout-page1.png", docs_name="handout.png")
     with app.test_request_context():
         assert qr_codes(image) == [site_url("article", SLUG)]
 
@@ -165,3 +170,19 @@ def test_a_handout_reads_no_more_than_the_article_detail(client, article, count_
     with count_queries() as handout:
         assert client.get(f"{URL}.html").status_code == 200
     assert handout.count <= detail.count, handout.statements
+
+
+def test_hostile_content_prints_inert_and_fetches_nothing(client, admin, reviewer):
+    # One article carrying the whole XSS corpus (body, title, summary): the HTML holds nothing
+    # executable besides our own style block, QR code and meta elements, and WeasyPrint lays
+    # it out without fetching any of its URLs (it would hang or fail here, with no network).
+    assert admin.post("/api/v1/authors", {"slug": "jane-doe", "name": "Jane"}).status_code == 201
+    data = new_article(slug="hostile", title=VECTORS[0][:300], summary=ALL_VECTORS[:2000])
+    data["body_markdown"] = ALL_VECTORS
+    assert admin.post("/api/v1/articles", data).status_code == 201
+    publish(admin, reviewer, "hostile")
+    html = client.get("/api/v1/articles/hostile/handout.html").get_data(as_text=True)
+    assert (html.count("<style"), html.count("<svg"), html.count("<meta ")) == (1, 1, 4)
+    assert_inert(OURS.sub("", html), "handout.html")
+    reader = pdf_reader(client.get("/api/v1/articles/hostile/handout.pdf"))
+    assert len(reader.pages) >= 1

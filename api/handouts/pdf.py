@@ -9,9 +9,10 @@ from weasyprint.urls import URLFetcher
 
 def pdf_from_html(html: str) -> bytes:
     """The PDF of a self-contained handout document."""
-    # data: URIs only (the document inlines all it needs); any other URL is skipped, and an
-    # image left out shows its alt text. A fetcher per render: it keeps per-request state.
-    fetcher = URLFetcher(allowed_protocols={"data"}, allow_redirects=False, timeout=1)
+    # No protocol at all: the document inlines all it needs (the QR code is an <svg> element),
+    # any URL is skipped, and an image left out shows its alt text. One fetcher per render: it
+    # keeps per-request state.
+    fetcher = URLFetcher(allowed_protocols=frozenset(), allow_redirects=False, timeout=1)
     pdf = weasyprint.HTML(string=html, url_fetcher=fetcher, base_url="about:blank").write_pdf()
     assert pdf is not None  # write_pdf returns the bytes when given no target
     return pdf

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pypdfium2
@@ -12,6 +13,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
 
 
 def pdf_reader(response) -> PdfReader:
@@ -37,9 +39,12 @@ def qr_codes(image: Image.Image) -> list[str]:
     return [result.text for result in zxingcpp.read_barcodes(image)]
 
 
-def save_artifact(image: Image.Image, name: str) -> Path:
-    """Keep a page image under tests/artifacts/ (gitignored) for people to look at."""
+def save_artifact(image: Image.Image, name: str, docs_name: str | None = None) -> Path:
+    """Keep a page image under tests/artifacts/ (gitignored) for people to look at; with
+    UPDATE_SCREENSHOTS=1 it also refreshes docs/images/<docs_name>, the one the docs show."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / name
     image.save(path, optimize=True)
+    if docs_name and os.environ.get("UPDATE_SCREENSHOTS"):
+        image.save(DOCS_IMAGES / docs_name, optimize=True)
     return path
