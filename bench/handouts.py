@@ -38,6 +38,7 @@ SENTENCES = (
     "Call the clinic if the swelling gets worse or you cannot put weight on it.",
 )
 CALLOUTS = ("emergency", "self-care", "see-a-clinician", "key-points")
+SIZES = ("normal", "large")
 
 
 def body(words: int) -> str:
@@ -145,9 +146,9 @@ def main(argv: list[str] | None = None) -> None:
     sizes = [int(size) for size in args.words.split(",")]
     url = f"sqlite:///{stores.OUT / 'bench-handouts.db'}"
     stores.create(url)
-    app = make_app(url, max(sizes) * 5 // 4)  # room for text the Markdown does not count
+    app = make_app(url, max(sizes) * 5 // 4)  # the last section of a body may overshoot
     populate(app, [*sizes, max(sizes) * 2])
-    rows = [render(app, words, size, args.repeat) for words in sizes for size in ("normal", "large")]
+    rows = [render(app, words, size, args.repeat) for words in sizes for size in SIZES]
     refused = refusal_seconds(app, max(sizes) * 2)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print("\n".join(table(rows)))
