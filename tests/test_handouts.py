@@ -8,8 +8,10 @@ import re
 import pytest
 
 from api.core.resource_urls import site_url
+from tests.support import images
 from tests.support.handouts import page_image, pdf_reader, pdf_text, qr_codes, save_artifact
 from tests.support.hostile import ALL_VECTORS, publish
+from tests.support.images import upload
 from tests.support.staff import new_article, problem
 from tests.support.xss import VECTORS, assert_inert
 
@@ -186,3 +188,20 @@ def test_hostile_content_prints_inert_and_fetches_nothing(client, admin, reviewe
     assert_inert(OURS.sub("", html), "handout.html")
     reader = pdf_reader(client.get("/api/v1/articles/hostile/handout.pdf"))
     assert len(reader.pages) >= 1
+
+
+def test_images_of_the_media_library_print_and_no_other_url_is_fetched(client, admin, reviewer):
+    created = upload(admin, images.jpeg(640, 480), alt="A knee brace")
+    assert created.status_code == 201, created.get_json()
+    url = created.get_json()["url"]
+    body = f"![A knee brace]({url})\n\n![Elsewhere](https://images.example.org/brace.png)\n"
+    assert admin.post("/api/v1/authors", {"slug": "jane-doe", "name": "Jane"}).status_code == 201
+    assert (
+        admin.post("/api/v1/articles", new_article(slug="brace", body_markdown=body)).status_code
+        == 201
+    )
+    publish(admin, reviewer, "brace")
+    reader = pdf_reader(client.get("/api/v1/articles/brace/handout.pdf"))
+    [image] = reader.pages[0].images  # ours, read from the store; the other one is refused
+    assert image.image.size == (640, 480)
+    assert "Elsewhere" in pdf_text(reader)  # a refused image prints as its alt text
