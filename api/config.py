@@ -127,7 +127,7 @@ def _handout_settings() -> dict[str, Any]:
         "HANDOUT_PAPER": _choice("HANDOUT_PAPER", ("letter", "a4")),
         # Longer articles are refused (422) rather than laid out: the bound on a render's
         # time and memory (bench/RESULTS.md, "Handouts").
-        "HANDOUT_MAX_WORDS": _int("HANDOUT_MAX_WORDS", 6_000),
+        "HANDOUT_MAX_WORDS": _int("HANDOUT_MAX_WORDS", 3_000),
     }
 
 

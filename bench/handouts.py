@@ -140,7 +140,7 @@ def table(rows: list[dict[str, Any]]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.handouts", description=__doc__)
-    parser.add_argument("--words", default="300,1500,6000", help="article sizes (words)")
+    parser.add_argument("--words", default="300,1500,3000", help="article sizes (words)")
     parser.add_argument("--repeat", type=int, default=3, help="timed renders per row")
     args = parser.parse_args(argv)
     sizes = [int(size) for size in args.words.split(",")]
