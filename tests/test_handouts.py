@@ -123,7 +123,11 @@ def test_the_html_is_the_printable_document_in_the_article_language(client, make
     html = response.get_data(as_text=True)
     assert html.startswith('<!doctype html>\n<html lang="es">')
     assert "<svg" in html and "<script" not in html
-    assert "Dra. Ana Ruiz, MD" in html
+    assert "Revisión médica de:" not in html  # the colon comes from the style sheet
+    assert '<dt>Revisión médica de</dt><dd class="reviewer">Dra. Ana Ruiz, MD</dd>' in html
+    assert '"Página " counter(page) " de " counter(pages)' in html
+    text = pdf_text(pdf_reader(client.get("/api/v1/articles/esguince/handout.pdf")))
+    assert "Página 1 de 1" in text and "Escanee para leerlo en línea" in text
     policy = response.headers["Content-Security-Policy"]
     assert "default-src 'none'" in policy and "script-src" not in policy
     assert "'unsafe-inline'" not in policy and "style-src 'sha256-" in policy

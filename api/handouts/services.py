@@ -3,7 +3,6 @@ paper has no relative links), the clinic's details, its review and a QR code to 
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +15,7 @@ from api.articles.models import Article
 from api.articles.services import public_article
 from api.core.errors import Problem
 from api.core.resource_urls import site_url
+from api.handouts.labels import labels, long_date
 from api.review.records import public_review
 
 
@@ -51,10 +51,6 @@ def qr_svg(url: str) -> Markup:
     return Markup(code.svg_inline(scale=4, border=2, omitsize=True, title=url))  # noqa: S704
 
 
-def _day(moment: dt.date | None) -> str | None:
-    return f"{moment.day} {moment:%B %Y}" if moment else None
-
-
 def handout_html(article: Article, chosen: HandoutOptions) -> str:
     """The handout as one self-contained HTML document (styles inline, QR code inline SVG)."""
     config = current_app.config
@@ -68,9 +64,10 @@ def handout_html(article: Article, chosen: HandoutOptions) -> str:
         body_html=Markup(article.body_html),  # noqa: S704
         disclaimer_html=Markup(disclaimer_html(article.disclaimer_markdown)),  # noqa: S704
         review=review,
-        reviewed_on=_day(review["reviewed_at"]) if review else None,
-        next_review_on=_day(review["next_review_due"]) if review else None,
-        published_on=_day(article.published_at),
+        reviewed_on=long_date(review["reviewed_at"], article.language) if review else None,
+        next_review_on=long_date(review["next_review_due"], article.language) if review else None,
+        published_on=long_date(article.published_at, article.language),
+        labels=labels(article.language),
         clinic_name=config["CLINIC_NAME"],
         clinic_address=[line.strip() for line in address.splitlines() if line.strip()],
         clinic_phone=config["CLINIC_PHONE"],
