@@ -80,7 +80,7 @@ def test_the_references_list_ends_the_body_in_citation_order(cited):
     assert '<a href="https://doi.org/10.7326/M16-2459" rel="noopener noreferrer">' in section
     assert '<a href="https://pubmed.ncbi.nlm.nih.gov/28192793/"' in section
     assert "(accessed 2026-11-01)" in section and "<em>Annals of Internal Medicine</em>" in section
-    assert {"level": 2, "text": "References", "anchor": "references"} == cited["toc"][-1]
+    assert cited["toc"][-1] == {"level": 2, "text": "References", "anchor": "references"}
     assert_inert(html)
 
 
@@ -235,3 +235,17 @@ def test_a_link_whose_text_starts_with_at_is_not_a_citation(admin, make):
     created = admin.post("/api/v1/articles", new_article(body_markdown=body))
     assert created.status_code == 201, created.get_json()
     assert '<a href="https://example.org/clinic"' in created.get_json()["body_html"]
+
+
+def test_citations_and_reference_style_links_live_side_by_side(admin, make):
+    make.author(slug="jane-doe")
+    body = (
+        "See [the guideline][ng59] [@nice-ng59].\n\n[ng59]: https://www.nice.org.uk/guidance/ng59\n"
+    )
+    created = admin.post("/api/v1/articles", new_article(body_markdown=body, references=[NICE]))
+    html = created.get_json()["body_html"]
+    assert (
+        '<a href="https://www.nice.org.uk/guidance/ng59" rel="noopener noreferrer">the guideline'
+        in html
+    )
+    assert 'id="cite-nice-ng59-1"' in html
