@@ -135,3 +135,21 @@ def test_fields_on_detail_names_what_the_reader_may_not_select(library, client, 
     assert "Unknown field: nope." in unknown["fields"][0]
     staff = admin.get("/api/v1/articles/picked?fields=slug,version,warnings").get_json()
     assert set(staff) == {"slug", "version", "warnings"}
+
+
+def test_bad_references_in_a_file_are_reported_by_item_and_write_nothing(
+    runner, library, tmp_path, admin
+):
+    text = FIXTURE.replace("doi: 10.7326/M16-2367", "doi: not-a-doi").replace(
+        "  accessed: '2026-11-01'\n", ""
+    )
+    result = runner.invoke(args=["import-articles", str(write(tmp_path, "bad.md", text))])
+    assert result.exit_code != 0
+    assert "references[0].doi: Not a DOI" in result.output
+    assert "references[1].accessed: Required with a url." in result.output
+    problem(admin.get(URL), 404)
+
+    uncited = FIXTURE.replace("[@qaseem-2017]", "[@qaseem-2071]")
+    result = runner.invoke(args=["import-articles", str(write(tmp_path, "typo.md", uncited))])
+    assert result.exit_code != 0 and "`qaseem-2071`" in result.output
+    problem(admin.get(URL), 404)

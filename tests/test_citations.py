@@ -249,3 +249,40 @@ def test_citations_and_reference_style_links_live_side_by_side(admin, make):
         in html
     )
     assert 'id="cite-nice-ng59-1"' in html
+
+
+def test_hostile_reference_fields_are_served_inert(admin, reviewer, client, make):
+    make.author(slug="jane-doe")
+    vector = "<img src=x onerror=alert(1)></script><script>alert(2)</script>"
+    hostile = {
+        **CHOU,
+        "title": f"T {vector}",
+        "authors": [vector],
+        "journal": vector,
+        "doi": '10.1234/"><script>alert(3)</script>',
+    }
+    created = admin.post(
+        "/api/v1/articles",
+        new_article(slug="hostile", body_markdown="Claim [@chou-2017].", references=[hostile]),
+    )
+    assert created.status_code == 201, created.get_json()
+    publish(admin, reviewer, "hostile")
+    article = client.get("/api/v1/articles/hostile").get_json()
+    assert_inert(article["body_html"])
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in article["body_html"]
+    for section in article["sections"]:
+        assert_inert(section["html"])
+    assert "<" not in article["json_ld_script"]
+    assert article["references"][0]["journal"] == vector  # data stays data in JSON
+
+
+def test_citations_add_no_query_to_a_read(cited, admin, reviewer, client, make, count_queries):
+    make.article(slug="plain")
+    publish(admin, reviewer, "cited")
+    client.get("/api/v1/articles/plain")
+    client.get(URL)  # warm caches of the app, not of the store
+    with count_queries() as plain:
+        client.get("/api/v1/articles/plain")
+    with count_queries() as with_references:
+        assert client.get(URL).status_code == 200
+    assert with_references.count == plain.count
