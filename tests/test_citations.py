@@ -154,6 +154,7 @@ def test_removing_a_cited_reference_is_refused(cited, admin):
         ({"accessed": "yesterday", "url": "https://example.org/"}, "accessed", "date"),
         ({"key": "Chou 2017"}, "key", "lowercase"),
         ({"title": ""}, "title", "Length must be between 1 and 500"),
+        ({"year": "2017"}, "year", "Not a valid integer"),
     ],
 )
 def test_reference_shapes_are_checked_per_item(admin, make, change, field, message):
@@ -286,3 +287,22 @@ def test_citations_add_no_query_to_a_read(cited, admin, reviewer, client, make, 
     with count_queries() as with_references:
         assert client.get(URL).status_code == 200
     assert with_references.count == plain.count
+
+
+def test_a_writers_own_references_heading_keeps_its_own_anchor(admin, make):
+    make.author(slug="jane-doe")
+    body = "## References\n\nMy notes [@chou-2017].\n"
+    created = admin.post("/api/v1/articles", new_article(body_markdown=body, references=[CHOU]))
+    anchors = [entry["anchor"] for entry in created.get_json()["toc"]]
+    assert anchors == ["references-1", "references"]
+
+
+def test_the_reference_list_does_not_count_towards_reading_time(admin, make):
+    make.author(slug="jane-doe")
+    title = " ".join(["word"] * 60)
+    references = [{**CHOU, "key": f"r{n}", "title": title} for n in range(40)]
+    body = "A short claim [" + "; ".join(f"@r{n}" for n in range(40)) + "]."
+    created = admin.post("/api/v1/articles", new_article(body_markdown=body, references=references))
+    article = created.get_json()
+    assert article["body_html"].count("<li id=") == 40
+    assert article["reading_time_minutes"] == 1

@@ -132,6 +132,13 @@ def _number_citations(state: StateCore) -> None:
         state.tokens.extend(_references_tokens(cited))
 
 
+def without_references(markup: str) -> str:
+    """The body without the References section this module appended (it is always last):
+    what a reader reads through, for the reading time."""
+    start = markup.rfind('<section class="references">\n<h2 id="references">')
+    return markup[:start] if start >= 0 else markup
+
+
 def _render_citation(self: Any, tokens: list[Token], idx: int, _options: Any, _env: Any) -> str:
     links = ", ".join(
         f'<a href="#ref-{key}" id="cite-{key}-{count}">{number}</a>'

@@ -64,7 +64,8 @@ class ReferenceSchema(Schema):
     authors = ma.fields.List(_text(200), load_default=list, validate=ma.validate.Length(max=100))
     journal = _text(300)
     publisher = _text(300)
-    year = ma.fields.Integer(validate=ma.validate.Range(min=1000, max=2200))
+    # strict: a JSON number (or YAML integer) only, as every number field of a JSON body.
+    year = ma.fields.Integer(strict=True, validate=ma.validate.Range(min=1000, max=2200))
     doi = ma.fields.String(
         validate=[
             ma.validate.Length(max=300),

@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import Select, exists, func, literal, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
+from api.articles.citations import without_references
 from api.articles.loading import SUMMARY_OPTIONS
 from api.articles.models import Article, ArticleTopic
 from api.articles.sections import sections_of
@@ -18,6 +19,7 @@ from api.authors.models import Author
 from api.authors.services import author_by_slug
 from api.core import readability
 from api.core.errors import Problem
+from api.core.markdown import html_to_text
 from api.extensions import db
 from api.links import services as links
 from api.links.rendering import render_article_body
@@ -264,13 +266,19 @@ def derived_from_markdown(
         if rendered.link_slugs
         else rendered.text
     )
+    # A reference list is looked up, not read through: it does not count towards reading time.
+    read = (
+        html_to_text(without_references(rendered.html))
+        if rendered.cited_references
+        else rendered.text
+    )
     derived = {
         "body_html": rendered.html,
         "body_text": text,
         "toc": rendered.toc,
         "sections": sections_of(rendered.html),
         "cited_references": list(rendered.cited_references),
-        "reading_time_minutes": readability.reading_time_minutes(rendered.text, words_per_minute),
+        "reading_time_minutes": readability.reading_time_minutes(read, words_per_minute),
         "reading_grade": readability.flesch_kincaid_grade(rendered.prose),
     }
     return derived, rendered.link_slugs
