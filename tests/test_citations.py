@@ -3,8 +3,11 @@ reviewed content; readers get them numbered in citation order, in HTML, JSON and
 
 from __future__ import annotations
 
+import jsonschema
 import pytest
+import yaml
 
+from tests.conftest import ROOT
 from tests.support.staff import new_article, problem
 from tests.support.xss import assert_inert
 
@@ -31,6 +34,43 @@ BODY = (
     "## Exercise\n\nExercise therapy works [@chou-2017; @nice-ng59]. Again [@chou-2017].\n"
 )
 URL = "/api/v1/articles/cited"
+DOCUMENT = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
+# The schema.org properties each type of a citation may carry (ScholarlyArticle is a
+# CreativeWork); anything else, or a node without its required property, is malformed.
+SCHEMA_ORG = {
+    "CreativeWork": {"name", "author", "datePublished", "isPartOf", "publisher", "url",
+                     "sameAs", "identifier"},
+    "Person": {"name"},
+    "Organization": {"name"},
+    "Periodical": {"name"},
+    "PropertyValue": {"propertyID", "value"},
+}  # fmt: skip
+SCHEMA_ORG["ScholarlyArticle"] = SCHEMA_ORG["CreativeWork"]
+
+
+def conforms(body: dict, component: str) -> None:
+    """`body` is what the committed OpenAPI document says `component` is."""
+    schema = {**DOCUMENT, "$ref": f"#/components/schemas/{component}"}
+    jsonschema.Draft202012Validator(schema).validate(body)
+
+
+def well_formed(node: object) -> None:
+    """A schema.org node: a known @type, only its properties, the required ones present."""
+    if isinstance(node, list):
+        for item in node:
+            well_formed(item)
+        return
+    assert isinstance(node, dict) and node.get("@type") in SCHEMA_ORG, node
+    allowed = SCHEMA_ORG[node["@type"]]
+    assert set(node) - {"@type"} <= allowed, node
+    required = {"name"} if "name" in allowed else {"propertyID", "value"}
+    assert required <= set(node), node
+    for name, value in node.items():
+        if isinstance(value, dict | list) and name != "sameAs":
+            well_formed(value)
+        elif name in ("url", "sameAs"):
+            urls = value if isinstance(value, list) else [value]
+            assert all(url.startswith("https://") for url in urls), node
 
 
 def publish(admin, reviewer, slug: str) -> None:
@@ -124,6 +164,16 @@ def test_the_public_json_carries_the_cited_references_numbered_and_resolved(
     assert {"@type": "PropertyValue", "propertyID": "PMID", "value": "28192793"} in citations[1][
         "identifier"
     ]
+    well_formed(citations)
+    assert all(len(citation["datePublished"]) == 4 for citation in citations)
+
+
+def test_responses_with_references_are_what_the_openapi_document_says(
+    cited, admin, reviewer, client
+):
+    conforms(admin.get(URL).get_json(), "StaffArticle")
+    publish(admin, reviewer, "cited")
+    conforms(client.get(URL).get_json(), "Article")
 
 
 def test_unknown_keys_are_refused_naming_the_key(admin, make):
