@@ -51,7 +51,9 @@ def test_an_imported_file_exports_as_itself(runner, library, tmp_path, admin):
     assert article["disclaimer_html"].startswith("<p>Talk to <strong>your clinician</strong>")
 
 
-def test_an_article_written_through_the_api_round_trips(runner, library, tmp_path, admin, editor):
+def test_an_article_written_through_the_api_round_trips(
+    runner, library, tmp_path, admin, editor, frozen_clock
+):
     body = (
         "Moving helps [@nice-ng59].\n\n::: self-care Try this --- at home\nWalk daily.\n:::\n\n"
         "## Sources\n\nSee the guideline.\n"
@@ -153,3 +155,19 @@ def test_bad_references_in_a_file_are_reported_by_item_and_write_nothing(
     result = runner.invoke(args=["import-articles", str(write(tmp_path, "typo.md", uncited))])
     assert result.exit_code != 0 and "`qaseem-2071`" in result.output
     problem(admin.get(URL), 404)
+
+
+def test_an_import_cannot_leave_a_published_article_an_unknown_key(
+    runner, library, tmp_path, admin, reviewer
+):
+    import_file(runner, tmp_path, FIXTURE)
+    url = f"{URL}/transitions"
+    approve = {"action": "approve", "accept_reading_grade": True}
+    for staff, body in ((admin, {"action": "submit"}), (reviewer, approve)):
+        assert staff.post(url, body).status_code == 200
+    assert admin.post(url, {"action": "publish"}).status_code == 200
+    typo = FIXTURE.replace("weeks [@nice-ng59]", "weeks [@nice-ng95]")
+    result = runner.invoke(args=["import-articles", str(write(tmp_path, "typo.md", typo))])
+    assert result.exit_code != 0 and "`nice-ng95`" in result.output
+    article = admin.get(URL).get_json()  # still readable, nothing pending
+    assert article["pending_revision"] is None

@@ -356,3 +356,15 @@ def test_the_reference_list_does_not_count_towards_reading_time(admin, make):
     article = created.get_json()
     assert article["body_html"].count("<li id=") == 40
     assert article["reading_time_minutes"] == 1
+
+
+def test_a_published_articles_pending_edit_cannot_cite_an_unknown_key(
+    cited, admin, reviewer, client
+):
+    publish(admin, reviewer, "cited")
+    before = admin.get(URL).get_json()
+    edited = admin.edit(URL, {"body_markdown": BODY + "\nMore [@missing].\n"})
+    assert "`missing`" in problem(edited, 422)["errors"]["body_markdown"][0]
+    after = admin.get(URL).get_json()
+    assert after["pending_revision"] is None  # nothing half-written
+    assert after["current_revision"] == before["current_revision"]

@@ -73,7 +73,12 @@ def patched_content(working: dict[str, Any], fields: dict[str, Any]) -> dict[str
 def store_pending(
     user: User | None, article: Article, content: dict[str, Any], comment: str
 ) -> ArticleRevision:
-    """Store `content` as the next revision of a live article; the row keeps the live one."""
+    """Store `content` as the next revision of a live article; the row keeps the live one.
+
+    The content must render (known callout kinds, cited keys among its references: else a
+    422): every road to a pending revision (API, import, restore) comes through here, and a
+    revision that cannot render would make the article unreadable for staff."""
+    derived_from_markdown(content["body_markdown"], content["references"])
     if article.current_revision == 0:  # content that predates tracking: keep what is live
         add_revision(article, content_of(article), None, BASELINE_COMMENT)
     if article.live_revision is None:
