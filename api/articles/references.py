@@ -74,7 +74,10 @@ class ReferenceSchema(Schema):
         metadata={"example": "10.7326/M16-2367"},
     )
     pmid = Pmid(
-        validate=ma.validate.Regexp(r"^[0-9]{1,9}$", error="A PubMed id is digits only."),
+        validate=[
+            ma.validate.Length(max=9),
+            ma.validate.Regexp(r"^[0-9]{1,9}$", error="A PubMed id is digits only."),
+        ],
         metadata={"example": "28192789"},
     )
     url = HttpUrl()
