@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import Select, exists, func, literal, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
+from api.articles.citations import without_references
 from api.articles.loading import SUMMARY_OPTIONS
 from api.articles.models import Article, ArticleTopic
 from api.articles.sections import sections_of
@@ -18,6 +19,7 @@ from api.authors.models import Author
 from api.authors.services import author_by_slug
 from api.core import readability
 from api.core.errors import Problem
+from api.core.markdown import html_to_text
 from api.extensions import db
 from api.links import services as links
 from api.links.rendering import render_article_body
@@ -250,10 +252,13 @@ def set_topics(article: Article, slugs: list[str], primary: str | None = None) -
         article.topic_links = wanted
 
 
-def derived_from_markdown(markdown: str) -> tuple[dict[str, Any], tuple[str, ...]]:
-    """Body HTML, text, table of contents and reading statistics of a body, and the slugs of
-    the articles it links to: what an article stores for it (also previews of a revision)."""
-    rendered = render_article_body(markdown)
+def derived_from_markdown(
+    markdown: str, references: list[dict[str, Any]] | None = None
+) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """Body HTML, text, table of contents, cited references and reading statistics of a body
+    citing `references`, and the slugs of the articles it links to: what an article stores
+    for it (also previews of a revision)."""
+    rendered = render_article_body(markdown, references or ())
     words_per_minute = current_app.config["READING_WORDS_PER_MINUTE"]
     # The text search indexes and snippets quote: link text as readers see it, not slugs.
     text = (
@@ -261,12 +266,19 @@ def derived_from_markdown(markdown: str) -> tuple[dict[str, Any], tuple[str, ...
         if rendered.link_slugs
         else rendered.text
     )
+    # A reference list is looked up, not read through: it does not count towards reading time.
+    read = (
+        html_to_text(without_references(rendered.html))
+        if rendered.cited_references
+        else rendered.text
+    )
     derived = {
         "body_html": rendered.html,
         "body_text": text,
         "toc": rendered.toc,
         "sections": sections_of(rendered.html),
-        "reading_time_minutes": readability.reading_time_minutes(rendered.text, words_per_minute),
+        "cited_references": list(rendered.cited_references),
+        "reading_time_minutes": readability.reading_time_minutes(read, words_per_minute),
         "reading_grade": readability.flesch_kincaid_grade(rendered.prose),
     }
     return derived, rendered.link_slugs
@@ -277,7 +289,7 @@ def derive_from_body(article: Article) -> tuple[str, ...]:
 
     Returns the slugs of the articles the body links to (stored by `save_article`).
     """
-    derived, link_slugs = derived_from_markdown(article.body_markdown)
+    derived, link_slugs = derived_from_markdown(article.body_markdown, article.references)
     # A field of the search index (api/search/index.py): the headings, weighted above the body.
     derived["search_headings"] = " ".join(entry["text"] for entry in derived["toc"])
     for name, value in derived.items():
@@ -302,7 +314,7 @@ def save_article(article: Article | None, data: dict[str, Any]) -> Article:
         if getattr(article, name) != value:
             setattr(article, name, value)
     link_slugs = None
-    if "body_markdown" in data or article.id is None:
+    if "body_markdown" in data or "references" in data or article.id is None:
         link_slugs = derive_from_body(article)
     db.session.add(article)
     db.session.flush()
