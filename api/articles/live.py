@@ -147,7 +147,8 @@ def reading_grade_under_review(article: Article) -> float:
     """The reading grade of the content a submit or an approval is about."""
     if article.pending_status is None:
         return article.reading_grade
-    derived, _ = derived_from_markdown(working_content(article)["body_markdown"])
+    content = working_content(article)
+    derived, _ = derived_from_markdown(content["body_markdown"], content["references"])
     return derived["reading_grade"]
 
 
@@ -189,7 +190,7 @@ def working_copy(article: Article, link_mode: str | None = None) -> dict[str, An
     if pending is None:
         return view
     content = working_content(article)
-    derived, link_slugs = derived_from_markdown(content["body_markdown"])
+    derived, link_slugs = derived_from_markdown(content["body_markdown"], content["references"])
     if has_markers(derived["body_html"]):
         targets = {**public_targets_by_slug(link_slugs), **public_targets(article)}
         href = link_hrefs(link_mode)

@@ -250,10 +250,13 @@ def set_topics(article: Article, slugs: list[str], primary: str | None = None) -
         article.topic_links = wanted
 
 
-def derived_from_markdown(markdown: str) -> tuple[dict[str, Any], tuple[str, ...]]:
-    """Body HTML, text, table of contents and reading statistics of a body, and the slugs of
-    the articles it links to: what an article stores for it (also previews of a revision)."""
-    rendered = render_article_body(markdown)
+def derived_from_markdown(
+    markdown: str, references: list[dict[str, Any]] | None = None
+) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """Body HTML, text, table of contents, cited references and reading statistics of a body
+    citing `references`, and the slugs of the articles it links to: what an article stores
+    for it (also previews of a revision)."""
+    rendered = render_article_body(markdown, references or ())
     words_per_minute = current_app.config["READING_WORDS_PER_MINUTE"]
     # The text search indexes and snippets quote: link text as readers see it, not slugs.
     text = (
@@ -266,6 +269,7 @@ def derived_from_markdown(markdown: str) -> tuple[dict[str, Any], tuple[str, ...
         "body_text": text,
         "toc": rendered.toc,
         "sections": sections_of(rendered.html),
+        "cited_references": list(rendered.cited_references),
         "reading_time_minutes": readability.reading_time_minutes(rendered.text, words_per_minute),
         "reading_grade": readability.flesch_kincaid_grade(rendered.prose),
     }
@@ -277,7 +281,7 @@ def derive_from_body(article: Article) -> tuple[str, ...]:
 
     Returns the slugs of the articles the body links to (stored by `save_article`).
     """
-    derived, link_slugs = derived_from_markdown(article.body_markdown)
+    derived, link_slugs = derived_from_markdown(article.body_markdown, article.references)
     # A field of the search index (api/search/index.py): the headings, weighted above the body.
     derived["search_headings"] = " ".join(entry["text"] for entry in derived["toc"])
     for name, value in derived.items():
@@ -302,7 +306,7 @@ def save_article(article: Article | None, data: dict[str, Any]) -> Article:
         if getattr(article, name) != value:
             setattr(article, name, value)
     link_slugs = None
-    if "body_markdown" in data or article.id is None:
+    if "body_markdown" in data or "references" in data or article.id is None:
         link_slugs = derive_from_body(article)
     db.session.add(article)
     db.session.flush()

@@ -7,6 +7,7 @@ from typing import Any
 import marshmallow as ma
 
 from api.articles.included import IncludedView
+from api.articles.references import ReferenceSchema, references_field
 from api.articles.schemas import ArticleSchema
 from api.articles.staff import StaffView
 from api.core.smorest import Schema
@@ -28,11 +29,34 @@ class PendingRevisionSchema(Schema):
     )
 
 
+class WarningSchema(Schema):
+    code = ma.fields.String(dump_only=True, metadata={"example": "reading_grade_above_limit"})
+    field = ma.fields.String(dump_only=True, metadata={"example": "reading_grade"})
+    detail = ma.fields.String(dump_only=True)
+
+
 class StaffArticleSchema(ArticleSchema):
     """An article as staff read it: the public article plus its source and workflow state."""
 
     body_markdown = ma.fields.String(dump_only=True)
     disclaimer_markdown = ma.fields.String(dump_only=True, allow_none=True)
+    references = ma.fields.List(
+        ma.fields.Nested(ReferenceSchema),
+        dump_only=True,
+        metadata={
+            "description": "The references as written (all of them, in their order); "
+            "body_html numbers the cited ones"
+        },
+    )
+    warnings = ma.fields.List(
+        ma.fields.Nested(WarningSchema),
+        dump_only=True,
+        metadata={
+            "description": "What the writer should know: a reference the body never cites "
+            "(`reference_not_cited`); after submit, a reading grade above "
+            "CLINIC_MAX_READING_GRADE (`reading_grade_above_limit`)"
+        },
+    )
     version = ma.fields.Integer(dump_only=True, metadata={"description": "Also in the ETag"})
     created_by = ma.fields.Nested(StaffUserSchema, dump_only=True, allow_none=True)
     reviewed_by = ma.fields.Nested(StaffUserSchema, dump_only=True, allow_none=True)
@@ -106,22 +130,8 @@ def document_read_shapes(spec: Any) -> None:
         }
 
 
-class WarningSchema(Schema):
-    code = ma.fields.String(dump_only=True, metadata={"example": "reading_grade_above_limit"})
-    field = ma.fields.String(dump_only=True, metadata={"example": "reading_grade"})
-    detail = ma.fields.String(dump_only=True)
-
-
 class TransitionResultSchema(StaffArticleSchema):
     """The article after a workflow action, with what the caller should know about it."""
-
-    warnings = ma.fields.List(
-        ma.fields.Nested(WarningSchema),
-        dump_only=True,
-        metadata={
-            "description": "e.g. submit: the reading grade is above CLINIC_MAX_READING_GRADE"
-        },
-    )
 
 
 class ArticleWriteSchema(StaffArticleSchema):
@@ -148,6 +158,9 @@ class ArticleWriteSchema(StaffArticleSchema):
         metadata={"description": "One of `topics`; default the first"},
     )
     body_markdown = ma.fields.String(load_default="", validate=ma.validate.Length(max=500_000))
+    references = references_field(
+        metadata={"description": "The sources the body cites as `[@key]` (see docs/content.md)"}
+    )
     disclaimer_markdown = ma.fields.String(
         allow_none=True,
         validate=ma.validate.Length(max=5000),

@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
 from api.articles.callouts import callouts_plugin
+from api.articles.citations import citations_plugin
 from api.core.markdown import Rendered, make_parser, render_markdown
 
 SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
@@ -48,6 +50,8 @@ class Target:
 @dataclass(frozen=True)
 class RenderedBody(Rendered):
     link_slugs: tuple[str, ...] = ()
+    # The references the body cites, numbered in citation order (api/articles/citations.py).
+    cited_references: tuple[dict[str, Any], ...] = ()
 
 
 def _wikilink(state: StateInline, silent: bool) -> bool:
@@ -70,6 +74,7 @@ def _article_parser() -> MarkdownIt:
     parser = make_parser()
     parser.inline.ruler.before("link", "wikilink", _wikilink)
     parser.use(callouts_plugin)
+    parser.use(citations_plugin)
     return parser
 
 
@@ -91,9 +96,11 @@ def _mark_internal_links(markup: str) -> tuple[str, list[str]]:
     return ANCHOR.sub(mark, markup), list(dict.fromkeys(slugs))
 
 
-def render_article_body(source: str) -> RenderedBody:
-    """Render an article body; internal links become markers and are listed by slug."""
-    rendered = render_markdown(source, _PARSER)
+def render_article_body(source: str, references: Sequence[dict[str, Any]] = ()) -> RenderedBody:
+    """Render an article body citing `references`; internal links become markers and are
+    listed by slug."""
+    env: dict[str, Any] = {"references": list(references)}
+    rendered = render_markdown(source, _PARSER, env)
     markup, slugs = _mark_internal_links(rendered.html)
     return RenderedBody(
         html=markup,
@@ -101,6 +108,7 @@ def render_article_body(source: str) -> RenderedBody:
         toc=rendered.toc,
         prose=rendered.prose,
         link_slugs=tuple(slugs),
+        cited_references=tuple(env.get("cited_references") or ()),
     )
 
 
