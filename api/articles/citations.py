@@ -8,10 +8,11 @@ the cited references in that order, each `<li id="ref-key">`, its DOI linked to 
 PubMed id to PubMed. References the body never cites are left out (the staff response warns
 about them); a key that names no reference is a 422 naming it.
 
-The references come in through markdown-it's `env["references"]`; the cited ones, numbered and
-resolved, go out through `env["cited_references"]`. The References heading is a real heading
-token with an explicit id, added before anchors are computed: it is in the table of contents,
-and a writer's own "References" heading gets another id.
+The references come in through markdown-it's `env["article_references"]` (its own
+`env["references"]` holds link reference definitions); the cited ones, numbered and resolved,
+go out through `env["cited_references"]`. The References heading is a real heading token with
+an explicit id, added before anchors are computed: it is in the table of contents, and a
+writer's own "References" heading gets another id.
 """
 
 from __future__ import annotations
@@ -107,7 +108,9 @@ def _references_tokens(cited: list[dict[str, Any]]) -> list[Token]:
 def _number_citations(state: StateCore) -> None:
     """Number the cited references in order of first citation, refuse unknown keys, and
     append the References section."""
-    references = {reference["key"]: reference for reference in state.env.get("references") or []}
+    references = {
+        reference["key"]: reference for reference in state.env.get("article_references") or []
+    }
     numbers: dict[str, int] = {}
     counts: dict[str, int] = {}
     unknown: list[str] = []

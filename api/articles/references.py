@@ -87,23 +87,27 @@ class ReferenceSchema(Schema):
             raise ma.ValidationError("Required with a url.", field_name="accessed")
 
 
-def _unique_keys(references: list[dict[str, Any]]) -> None:
-    seen: set[str] = set()
-    errors: dict[int, dict[str, list[str]]] = {}
-    for index, reference in enumerate(references):
-        key = reference.get("key")
-        if key in seen:
-            errors[index] = {"key": [f"Duplicate key '{key}'."]}
-        seen.add(key)
-    if errors:
-        raise ma.ValidationError(errors)  # type: ignore[arg-type]
+class ReferenceList(ma.fields.List):
+    """References with unique keys; a repeated key is an error of its item, like the others."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> list[Any]:
+        references = super()._deserialize(value, attr, data, **kwargs)
+        seen: set[str] = set()
+        errors: dict[int, dict[str, list[str]]] = {}
+        for index, reference in enumerate(references):
+            if reference["key"] in seen:
+                errors[index] = {"key": [f"Duplicate key '{reference['key']}'."]}
+            seen.add(reference["key"])
+        if errors:
+            raise ma.ValidationError(errors)  # type: ignore[arg-type]
+        return references
 
 
-def references_field(**kwargs: Any) -> ma.fields.List:
+def references_field(**kwargs: Any) -> ReferenceList:
     """The `references` list of a writer's article (keys unique)."""
-    return ma.fields.List(
+    return ReferenceList(
         ma.fields.Nested(ReferenceSchema),
-        validate=[ma.validate.Length(max=MAX_REFERENCES), _unique_keys],
+        validate=ma.validate.Length(max=MAX_REFERENCES),
         **kwargs,
     )
 

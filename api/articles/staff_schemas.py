@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import marshmallow as ma
 
-from api.articles.included import IncludedView
+from api.articles.included import ArticleReadArgsSchema, IncludedView
 from api.articles.references import ReferenceSchema, references_field
 from api.articles.schemas import ArticleSchema
 from api.articles.staff import StaffView
+from api.core.errors import Problem
+from api.core.field_selection import dumped_field_names, fields_argument
 from api.core.smorest import Schema
 from api.core.validation import SLUG
 
@@ -105,9 +108,42 @@ class ArticleReadSchema(Schema):
     """
 
     def dump(self, obj: Any, *, many: bool | None = None) -> Any:
+        only = None
+        if isinstance(obj, Selected):
+            obj, only = obj.view, obj.fields
         view = obj.view if isinstance(obj, IncludedView) else obj
-        schema = StaffArticleSchema() if isinstance(view, StaffView) else ArticleSchema()
-        return schema.dump(obj, many=many)
+        schema_cls = StaffArticleSchema if isinstance(view, StaffView) else ArticleSchema
+        return schema_cls(only=only).dump(obj, many=many)
+
+
+class ArticleDetailArgsSchema(ArticleReadArgsSchema):
+    """Reading one article: `links`, `include`, and `fields` to pick what comes back."""
+
+    fields = fields_argument(StaffArticleSchema)
+
+
+@dataclass(frozen=True)
+class Selected:
+    """An article view dumped with only `fields` (api/core/field_selection.py)."""
+
+    view: Any
+    fields: list[str]
+
+
+def select_fields(view: Any, fields: list[str]) -> Selected:
+    """The view with only these fields; a 422 naming each field its shape lacks (the staff
+    fields, for a reader without a token). `included` comes along when `include=` asked."""
+    inner = view.view if isinstance(view, IncludedView) else view
+    shape = StaffArticleSchema if isinstance(inner, StaffView) else ArticleSchema
+    missing = [name for name in fields if name not in dumped_field_names(shape)]
+    if missing:
+        raise Problem(
+            422,
+            f"Only staff read these fields: {', '.join(missing)}.",
+            errors={"fields": [f"Unknown field for this reader: {name}." for name in missing]},
+        )
+    wanted = [*fields, "included"] if isinstance(view, IncludedView) else fields
+    return Selected(view, list(dict.fromkeys(wanted)))
 
 
 # The richer shape first, and told apart by fields only it always has: a generated client

@@ -27,6 +27,7 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ("patch", A): "updateArticle",
     ("delete", A): "deleteArticle",
     ("post", A + "/transitions"): "transitionArticle",
+    ("get", A + "/source"): "getArticleSource",
     ("get", A + "/backlinks"): "listArticleBacklinks",
     ("get", A + "/related"): "listRelatedArticles",
     ("get", A + "/revisions"): "listArticleRevisions",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import marshmallow as ma
@@ -12,6 +13,8 @@ from api.articles.models import AUDIENCES, ArticleStatus
 from api.articles.references import references_field
 from api.core.smorest import Schema
 from api.core.validation import SLUG, HttpUrl
+
+CLOSING = re.compile(r"^---[ \t\r]*$\n?", re.MULTILINE)
 
 
 class FrontMatterError(ValueError):
@@ -73,10 +76,11 @@ def parse_article(text: str) -> dict[str, Any]:
     """Validated article fields, body included, from the text of a Markdown file."""
     if not text.startswith("---"):
         raise FrontMatterError("the file must start with a '---' front matter block")
-    try:
-        _, header, body = text.split("---", 2)
-    except ValueError:
-        raise FrontMatterError("the front matter block is not closed by '---'") from None
+    # Closed by the first line that is `---` alone, so a value may hold "---" (a title).
+    found = CLOSING.search(text, 3)
+    if found is None:
+        raise FrontMatterError("the front matter block is not closed by '---'")
+    header, body = text[3 : found.start()], text[found.end() :]
     try:
         meta = yaml.safe_load(header)
     except yaml.YAMLError as error:

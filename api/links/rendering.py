@@ -99,7 +99,7 @@ def _mark_internal_links(markup: str) -> tuple[str, list[str]]:
 def render_article_body(source: str, references: Sequence[dict[str, Any]] = ()) -> RenderedBody:
     """Render an article body citing `references`; internal links become markers and are
     listed by slug."""
-    env: dict[str, Any] = {"references": list(references)}
+    env: dict[str, Any] = {"article_references": list(references)}
     rendered = render_markdown(source, _PARSER, env)
     markup, slugs = _mark_internal_links(rendered.html)
     return RenderedBody(
