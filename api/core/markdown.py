@@ -178,10 +178,14 @@ def prose_of(tokens: list[Any]) -> str:
     return "\n".join(sentences)
 
 
-def render_markdown(source: str, parser: MarkdownIt | None = None) -> Rendered:
-    """Render CommonMark, sanitize it, and list its headings with their anchor ids in order."""
+def render_markdown(
+    source: str, parser: MarkdownIt | None = None, env: dict[str, Any] | None = None
+) -> Rendered:
+    """Render CommonMark, sanitize it, and list its headings with their anchor ids in order.
+
+    `env` is the parse environment a plugin reads (shared blocks: `api.articles.includes`)."""
     parser = parser or _PARSER
-    tokens = parser.parse(source)
+    tokens = parser.parse(source, env if env is not None else {})
     toc = []
     for index, token in enumerate(tokens):
         if token.type == "heading_open":

@@ -18,11 +18,13 @@ import html
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
 from api.articles.callouts import callouts_plugin
+from api.articles.includes import SHARED_BLOCKS, Resolver, included_keys, includes_plugin
 from api.core.markdown import Rendered, make_parser, render_markdown
 
 SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
@@ -48,6 +50,8 @@ class Target:
 @dataclass(frozen=True)
 class RenderedBody(Rendered):
     link_slugs: tuple[str, ...] = ()
+    # The shared blocks the body includes (`::: include <key>`), in order.
+    block_keys: tuple[str, ...] = ()
 
 
 def _wikilink(state: StateInline, silent: bool) -> bool:
@@ -70,6 +74,7 @@ def _article_parser() -> MarkdownIt:
     parser = make_parser()
     parser.inline.ruler.before("link", "wikilink", _wikilink)
     parser.use(callouts_plugin)
+    parser.use(includes_plugin)
     return parser
 
 
@@ -91,9 +96,20 @@ def _mark_internal_links(markup: str) -> tuple[str, list[str]]:
     return ANCHOR.sub(mark, markup), list(dict.fromkeys(slugs))
 
 
-def render_article_body(source: str) -> RenderedBody:
-    """Render an article body; internal links become markers and are listed by slug."""
-    rendered = render_markdown(source, _PARSER)
+def render_article_body(source: str, shared_blocks: Resolver | None = None) -> RenderedBody:
+    """Render an article body; internal links become markers and are listed by slug.
+
+    `shared_blocks` answers the live Markdown of the blocks the body includes
+    (`api.articles.includes`); without it, a body that includes one is a 422.
+    """
+    keys: list[str] = []
+
+    def resolve(wanted: list[str]) -> Mapping[str, str]:
+        keys.extend(wanted)
+        return shared_blocks(wanted) if shared_blocks is not None else {}
+
+    env: dict[str, Any] = {SHARED_BLOCKS: resolve} if shared_blocks is not None else {}
+    rendered = render_markdown(source, _PARSER, env)
     markup, slugs = _mark_internal_links(rendered.html)
     return RenderedBody(
         html=markup,
@@ -101,7 +117,19 @@ def render_article_body(source: str) -> RenderedBody:
         toc=rendered.toc,
         prose=rendered.prose,
         link_slugs=tuple(slugs),
+        block_keys=tuple(keys),
     )
+
+
+def render_shared_block(source: str) -> Rendered:
+    """A shared block's own body, as articles include it (callouts; no includes, no link
+    markers: its internal links keep their written href)."""
+    return render_markdown(source, _PARSER)
+
+
+def block_keys_of(source: str) -> list[str]:
+    """The keys of the shared blocks an article body includes (parsed, not looked up)."""
+    return included_keys(_PARSER, source)
 
 
 # The href of an internal link: (kind "article" or "topic", slug) -> URL.
