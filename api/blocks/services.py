@@ -23,7 +23,7 @@ def live_markdown(keys: list[str]) -> Mapping[str, str]:
             SharedBlock.key.in_(keys), SharedBlock.live_revision.is_not(None)
         )
     )
-    return dict(rows.tuples().all())
+    return {key: markdown for key, markdown in rows}
 
 
 def store_includes(article_id: int, keys: Iterable[str]) -> None:

@@ -21,10 +21,12 @@ from api.articles.models import Article, ArticleStatus
 from api.authors.models import Author
 from api.authors.schemas import AuthorSchema
 from api.authors.services import save_author
+from api.blocks.schemas import SharedBlockWriteSchema
+from api.blocks.services import block_by_key
 from api.core.errors import Problem
 from api.extensions import db
 from api.importer.articles import import_fields
-from api.importer.demo import publish_through_review
+from api.importer.demo import approve_block_through_review, publish_through_review
 from api.importer.frontmatter import FrontMatterError, parse_article
 from api.importer.services import problem_text
 from api.topics.models import Topic
@@ -33,8 +35,8 @@ from api.topics.services import save_topic
 
 # Keys of seed/topics.yaml loaded after the articles (pillars name articles), or structural.
 TOPIC_GRAPH_KEYS = ("children", "related", "pillar")
-# A line of an article file replaced by a shared file of seed/shared/, e.g. `{{red-flags}}`.
-SHARED_DIRECTORY = "shared"
+# Shared blocks (a topic's red flags): seed/blocks/<group>/<name>.md is the block <group>/<name>.
+BLOCKS_DIRECTORY = "blocks"
 
 
 @dataclass
@@ -90,16 +92,27 @@ def seed_authors(path: Path, report: SeedReport) -> None:
         report.created.append(f"author {data['slug']}")
 
 
-def with_shared_text(text: str, directory: Path) -> str:
-    """Replace each line `{{name}}` by seed/shared/<name>.md, so shared wording is identical."""
-    lines = []
-    for line in text.splitlines(keepends=True):
-        name = line.strip()
-        if name.startswith("{{") and name.endswith("}}"):
-            shared = directory / SHARED_DIRECTORY / f"{name[2:-2].strip()}.md"
-            line = shared.read_text(encoding="utf-8").rstrip("\n") + "\n"
-        lines.append(line)
-    return "".join(lines)
+def _block_file(path: Path, directory: Path) -> dict[str, Any]:
+    """A block file: front matter (`title`, optional `topic`) and the body as its Markdown."""
+    parts = path.read_text(encoding="utf-8").split("---", 2)
+    header, body = (parts[1], parts[2]) if len(parts) == 3 and not parts[0] else ("", "")
+    fields = yaml.safe_load(header) if header.strip() else None
+    if not isinstance(fields, dict) or not body.strip():
+        raise FrontMatterError(f"{path.name}: expected '---' front matter, then the block's text")
+    key = path.relative_to(directory / BLOCKS_DIRECTORY).with_suffix("").as_posix()
+    return {**fields, "key": key, "body_markdown": body.lstrip("\n")}
+
+
+def seed_blocks(directory: Path, report: SeedReport) -> None:
+    """Create the missing shared blocks, approved by the demo reviewer (before the articles
+    that include them)."""
+    for path in sorted((directory / BLOCKS_DIRECTORY).glob("*/*.md")):
+        data = SharedBlockWriteSchema().load(_block_file(path, directory))
+        if block_by_key(data["key"]) is not None:
+            report.skipped.append(f"shared block {data['key']}")
+            continue
+        approve_block_through_review(data)
+        report.created.append(f"shared block {data['key']}")
 
 
 def _article_exists(slug: str) -> bool:
@@ -109,7 +122,7 @@ def _article_exists(slug: str) -> bool:
 
 def seed_article(path: Path, directory: Path, report: SeedReport) -> None:
     """Create the article of one file unless its slug exists (or once existed)."""
-    fields = parse_article(with_shared_text(path.read_text(encoding="utf-8"), directory))
+    fields = parse_article(path.read_text(encoding="utf-8"))
     if _article_exists(fields["slug"]):
         report.skipped.append(f"article {fields['slug']}")
         return
@@ -157,8 +170,11 @@ def load_seed(directory: Path) -> SeedReport:
         with db.transaction():
             created_topics = seed_topics(directory / "topics.yaml", report)
             seed_authors(directory / "authors.yaml", report)
+            seed_blocks(directory, report)
     except ma.ValidationError as error:
         raise FrontMatterError(f"seed data is invalid: {error.messages}") from None
+    except Problem as problem:
+        raise FrontMatterError(f"seed data is invalid: {problem_text(problem)}") from None
     seed_articles(directory, report)
     try:
         with db.transaction():
