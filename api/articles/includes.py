@@ -28,7 +28,7 @@ from api.core.errors import Problem
 
 SEGMENT = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 KEY_PATTERN = rf"{SEGMENT}/{SEGMENT}"
-DIRECTIVE = re.compile(r"::: *include(?: +(\S*))? *$")
+DIRECTIVE = re.compile(r"::: *include(?:[ \t]+(.*?))?[ \t]*$")
 KEY = re.compile(KEY_PATTERN)
 INCLUDE = "shared_block_include"
 # The parse environment's entry: keys -> {key: live Markdown} for the keys it knows.

@@ -215,8 +215,9 @@ def rerender_including(block: SharedBlock) -> list[str]:
         db.session.scalars(select(Article).where(Article.id.in_(ids)).order_by(Article.id))
     )
     for article in articles:
+        shown = article.body_html
         rendered = derive_from_body(article)
-        if db.session.is_modified(article):
+        if article.body_html != shown:
             changed.append(article.slug)
         store_links(article, rendered.link_slugs)  # the block's own links may have changed
     flush_versioned("article", status=409)
