@@ -125,8 +125,8 @@ def test_an_included_block_renders_in_full_in_body_html_toc_and_sections(
         ),
         (
             "::: include Red Flags\n",
-            "`::: include Red Flags` does not name a shared block: write `::: include <group>/<name>`, "
-            "e.g. `::: include red-flags/back-pain`.",
+            "`::: include Red Flags` does not name a shared block: write "
+            "`::: include <group>/<name>`, e.g. `::: include red-flags/back-pain`.",
         ),
         (
             "::: note\n::: include red-flags/back-pain\n:::\n",
