@@ -271,3 +271,20 @@ def test_an_approved_change_shows_in_every_including_article_with_new_validators
     )  # the draft changed for staff only: no public event
     staff_draft = editor.get(f"/api/v1/articles/{draft['slug']}").get_json()
     assert "lose bladder or bowel control" in staff_draft["body_html"]
+
+
+def test_a_topic_shows_the_red_flags_its_articles_include_once_approved(
+    back_pain, make, client, editor, reviewer
+):
+    make.topic(slug="sciatica", parent="back-pain")
+    editor.post(
+        BLOCKS, {"key": "red-flags/back-pain", "title": "Red flags", "body_markdown": RED_FLAGS}
+    )
+    assert client.get("/api/v1/topics/back-pain").get_json()["red_flags_html"] == ""
+    live_block_html = approve(editor, reviewer)["body_html"]
+    for slug in ("back-pain", "sciatica"):  # a subtopic's articles include it too
+        topic = client.get(f"/api/v1/topics/{slug}").get_json()
+        assert topic["red_flags_html"] == live_block_html
+    editor.edit(BLOCK, {"body_markdown": RED_FLAGS.replace("fever", "high fever")})
+    approve(editor, reviewer)  # no article includes it: the topic alone must not go stale
+    assert "high fever" in client.get("/api/v1/topics/back-pain").get_json()["red_flags_html"]

@@ -115,11 +115,15 @@ def block_or_404(key: str, *, lock: bool = False) -> SharedBlock:
     return block
 
 
-def topic_blocks_html(topic_id: int) -> str:
-    """The live HTML of the blocks bound to one topic, joined in key order ("" if none)."""
+def red_flags_html(topic_slug: str) -> str:
+    """The live HTML of the blocks an article under the topic must include (the topic's and
+    its ancestors'), joined in key order; "" if none (one query)."""
     rows = db.session.scalars(
         select(SharedBlock.body_html)
-        .where(SharedBlock.topic_id == topic_id, SharedBlock.live_revision.is_not(None))
+        .where(
+            SharedBlock.topic_id.in_(_topic_and_ancestor_ids([topic_slug])),
+            SharedBlock.live_revision.is_not(None),
+        )
         .order_by(SharedBlock.key)
     )
     return "".join(rows)
