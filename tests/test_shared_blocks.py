@@ -50,7 +50,7 @@ def back_pain(make):
 
 
 def test_a_block_goes_live_only_once_a_credentialed_reviewer_other_than_its_author_approves(
-    back_pain, editor, reviewer, make_staff, admin
+    back_pain, editor, reviewer, make_staff
 ):
     created = editor.post(
         BLOCKS, {"key": "red-flags/back-pain", "title": "Red flags", "body_markdown": RED_FLAGS}
@@ -82,11 +82,13 @@ def test_a_block_goes_live_only_once_a_credentialed_reviewer_other_than_its_auth
     assert block["approval"]["reviewed_by"] == {"name": "Dr Rivera", "credentials": "MD, FACP"}
     assert '<aside class="callout callout-urgent"' in block["body_html"]
     # The author of a revision never approves it (REVIEW_ALLOW_SELF_APPROVAL is off).
-    admin.user.credentials = "MD"
-    changed = admin.edit(BLOCK, {"body_markdown": RED_FLAGS + "\nAlso this.\n"})
+    author = make_staff("admin", name="Dr Admin", credentials="MD")
+    changed = author.edit(BLOCK, {"body_markdown": RED_FLAGS + "\nAlso this.\n"})
     assert changed.status_code == 200, changed.get_json()
-    assert admin.post(f"{BLOCK}/transitions", {"action": "submit"}).status_code == 200
-    assert admin.get(BLOCK).get_json()["your_actions"] == ["reject"]
+    assert author.post(f"{BLOCK}/transitions", {"action": "submit"}).status_code == 200
+    assert author.get(BLOCK).get_json()["your_actions"] == ["reject"]
+    own = author.post(f"{BLOCK}/transitions", {"action": "approve"})
+    assert problem(own, 403)["errors"] == {"action": ["Cannot approve your own change."]}
     revisions = editor.get(f"{BLOCK}/revisions").get_json()
     assert [(r["number"], r["reviewer_name"]) for r in revisions] == [(2, None), (1, "Dr Rivera")]
     assert len(revisions[1]["content_sha256"]) == 64
