@@ -290,3 +290,15 @@ def test_a_topic_shows_the_red_flags_its_articles_include_once_approved(
     editor.edit(BLOCK, {"body_markdown": RED_FLAGS.replace("fever", "high fever")})
     approve(editor, reviewer)  # no article includes it: the topic alone must not go stale
     assert "high fever" in client.get("/api/v1/topics/back-pain").get_json()["red_flags_html"]
+
+
+def test_listing_blocks_costs_the_same_for_one_or_many(back_pain, make, editor, count_queries):
+    counts = []
+    for number in range(3):
+        topic = make.topic(slug=f"topic-{number}")
+        body = {"key": f"red-flags/{topic.slug}", "title": "Red flags", "body_markdown": RED_FLAGS}
+        assert editor.post(BLOCKS, body).status_code == 201
+        with count_queries() as counter:
+            assert len(editor.get(BLOCKS).get_json()) == number + 1
+        counts.append(counter.count)
+    assert counts[0] == counts[2], counts

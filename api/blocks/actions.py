@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import undefer
 
 from api.articles.models import Article
 from api.articles.services import derive_from_body
@@ -211,8 +212,15 @@ def rerender_including(block: SharedBlock) -> list[str]:
     if not ids:
         return []
     changed = []
+    # A few statements per article (its links, its search fields loaded up front): a block
+    # changes rarely, and every article that shows it must change with it, in this transaction.
     articles = list(
-        db.session.scalars(select(Article).where(Article.id.in_(ids)).order_by(Article.id))
+        db.session.scalars(
+            select(Article)
+            .where(Article.id.in_(ids))
+            .options(undefer(Article.search_headings))
+            .order_by(Article.id)
+        )
     )
     for article in articles:
         shown = article.body_html
