@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
@@ -115,13 +114,9 @@ def includes_plugin(parser: MarkdownIt) -> None:
 
 
 def included_keys(parser: MarkdownIt, source: str) -> list[str]:
-    """The keys a body includes, in order (no lookup: every key counts as found, empty)."""
-    keys: list[str] = []
-
-    def record(wanted: list[str]) -> dict[str, str]:
-        keys.extend(wanted)
-        return dict.fromkeys(wanted, "")
-
-    env: dict[str, Any] = {SHARED_BLOCKS: record}
-    parser.parse(source, env)
-    return keys
+    """The keys a body includes, in order: block-level parsing only (no lookup, no inline
+    plugins), so it answers whatever else the body holds."""
+    tokens: list[Token] = []
+    parser.block.parse(source.replace("\r\n", "\n").replace("\r", "\n"), parser, {}, tokens)
+    keys = [token.meta["key"] for token in tokens if token.type == INCLUDE]
+    return list(dict.fromkeys(keys))
