@@ -302,3 +302,18 @@ def test_listing_blocks_costs_the_same_for_one_or_many(back_pain, make, editor, 
             assert len(editor.get(BLOCKS).get_json()) == number + 1
         counts.append(counter.count)
     assert counts[0] == counts[2], counts
+
+
+def test_a_pending_revision_naming_an_unknown_block_is_refused_and_not_stored(
+    back_pain, editor, reviewer
+):
+    live_block(editor, reviewer)
+    data = new_article(topics=["back-pain"], body_markdown=INCLUDE)
+    slug = publish(editor, reviewer, editor.post("/api/v1/articles", data).get_json()["slug"])
+    url = f"/api/v1/articles/{slug.get_json()['slug']}"
+    refused = editor.edit(url, {"body_markdown": INCLUDE.replace("back-pain", "neck-pain")})
+    assert problem(refused, 422)["errors"]["body_markdown"] == [
+        "Unknown shared block `red-flags/neck-pain` (or it has no approved text yet)."
+    ]
+    article = editor.get(url).get_json()
+    assert (article["pending_revision"], article["current_revision"]) == (None, 1)
