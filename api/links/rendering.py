@@ -96,19 +96,19 @@ def _mark_internal_links(markup: str) -> tuple[str, list[str]]:
     return ANCHOR.sub(mark, markup), list(dict.fromkeys(slugs))
 
 
-def render_article_body(source: str, shared_blocks: Resolver | None = None) -> RenderedBody:
+def render_article_body(source: str, shared_blocks: Resolver) -> RenderedBody:
     """Render an article body; internal links become markers and are listed by slug.
 
     `shared_blocks` answers the live Markdown of the blocks the body includes
-    (`api.articles.includes`); without it, a body that includes one is a 422.
+    (`api.articles.includes`); the keys it was asked for are listed too.
     """
     keys: list[str] = []
 
     def resolve(wanted: list[str]) -> Mapping[str, str]:
         keys.extend(wanted)
-        return shared_blocks(wanted) if shared_blocks is not None else {}
+        return shared_blocks(wanted)
 
-    env: dict[str, Any] = {SHARED_BLOCKS: resolve} if shared_blocks is not None else {}
+    env: dict[str, Any] = {SHARED_BLOCKS: resolve}
     rendered = render_markdown(source, _PARSER, env)
     markup, slugs = _mark_internal_links(rendered.html)
     return RenderedBody(
