@@ -9,6 +9,7 @@ import pytest
 
 from tests.support.changes import read_all
 from tests.support.staff import new_article, problem
+from tests.support.xss import VECTORS, assert_inert
 
 BLOCKS = "/api/v1/shared-blocks"
 BLOCK = f"{BLOCKS}/red-flags/back-pain"
@@ -36,10 +37,10 @@ def live_block(editor, reviewer, body=RED_FLAGS):
     return approve(editor, reviewer)
 
 
-def publish(editor, reviewer, slug):
+def publish(editor, reviewer, slug, **approval):
     url = f"/api/v1/articles/{slug}/transitions"
     assert editor.post(url, {"action": "submit"}).status_code == 200
-    assert reviewer.post(url, {"action": "approve"}).status_code == 200
+    assert reviewer.post(url, {"action": "approve", **approval}).status_code == 200
     return editor.post(url, {"action": "publish"})
 
 
@@ -317,3 +318,17 @@ def test_a_pending_revision_naming_an_unknown_block_is_refused_and_not_stored(
     ]
     article = editor.get(url).get_json()
     assert (article["pending_revision"], article["current_revision"]) == (None, 1)
+
+
+def test_hostile_block_text_is_inert_wherever_it_shows(back_pain, client, editor, reviewer):
+    hostile = "\n\n".join(VECTORS)
+    live_block(editor, reviewer, body=f"{RED_FLAGS}\n\n{hostile}\n")
+    data = new_article(topics=["back-pain"], body_markdown=INCLUDE)
+    created = editor.post("/api/v1/articles", data).get_json()["slug"]
+    slug = publish(editor, reviewer, created, accept_reading_grade=True)  # the vectors' "prose"
+    article = client.get(f"/api/v1/articles/{slug.get_json()['slug']}").get_json()
+    assert_inert(article["body_html"], "article")
+    for section in article["sections"]:
+        assert_inert(section["html"], "section")
+    assert_inert(client.get("/api/v1/topics/back-pain").get_json()["red_flags_html"], "topic")
+    assert_inert(editor.get(BLOCK).get_json()["body_html"], "block")
