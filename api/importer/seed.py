@@ -105,14 +105,22 @@ def _block_file(path: Path, directory: Path) -> dict[str, Any]:
 
 def seed_blocks(directory: Path, report: SeedReport) -> None:
     """Create the missing shared blocks, approved by the demo reviewer (before the articles
-    that include them)."""
+    that include them); each file in its own transaction, like articles."""
     for path in sorted((directory / BLOCKS_DIRECTORY).glob("*/*.md")):
-        data = SharedBlockWriteSchema().load(_block_file(path, directory))
-        if block_by_key(data["key"]) is not None:
-            report.skipped.append(f"shared block {data['key']}")
-            continue
-        approve_block_through_review(data)
-        report.created.append(f"shared block {data['key']}")
+        try:
+            with db.transaction():
+                data = SharedBlockWriteSchema().load(_block_file(path, directory))
+                if block_by_key(data["key"]) is not None:
+                    report.skipped.append(f"shared block {data['key']}")
+                    continue
+                approve_block_through_review(data)
+                report.created.append(f"shared block {data['key']}")
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, FrontMatterError) as error:
+            report.errors.append((path, str(error)))
+        except ma.ValidationError as error:
+            report.errors.append((path, str(error.messages)))
+        except Problem as problem:
+            report.errors.append((path, problem_text(problem)))
 
 
 def _article_exists(slug: str) -> bool:
@@ -164,17 +172,16 @@ def seed_topic_graph(path: Path, created: set[str]) -> None:
 
 
 def load_seed(directory: Path) -> SeedReport:
-    """Load the topics, authors and articles of `directory` that the store does not have."""
+    """Load the topics, authors, shared blocks and articles of `directory` that the store does
+    not have."""
     report = SeedReport()
     try:
         with db.transaction():
             created_topics = seed_topics(directory / "topics.yaml", report)
             seed_authors(directory / "authors.yaml", report)
-            seed_blocks(directory, report)
     except ma.ValidationError as error:
         raise FrontMatterError(f"seed data is invalid: {error.messages}") from None
-    except Problem as problem:
-        raise FrontMatterError(f"seed data is invalid: {problem_text(problem)}") from None
+    seed_blocks(directory, report)
     seed_articles(directory, report)
     try:
         with db.transaction():
