@@ -104,6 +104,7 @@ def _register_blueprints(api: Any) -> None:
     from api.articles.staff_schemas import document_read_shapes
     from api.audit.routes import blp as audit
     from api.authors.routes import blp as authors
+    from api.blocks.routes import blp as shared_blocks
     from api.bundles.routes import blp as bundles
     from api.caching.openapi import document_conditional_reads
     from api.changes.routes import blp as changes
@@ -154,6 +155,7 @@ def _register_blueprints(api: Any) -> None:
         search_gaps,
         media,
         media_files,
+        shared_blocks,
     ):
         api.register_blueprint(blueprint)
     document_conditional_reads(api.spec)
