@@ -197,8 +197,9 @@ def render_markdown(
 ) -> Rendered:
     """Render CommonMark, sanitize it, and list its headings with their anchor ids in order.
 
-    `env` is markdown-it's environment: what plugins read (an article's references,
-    its shared blocks: `api.articles.includes`) and record (the references it cites) during this one render."""
+    `env` is markdown-it's environment: what plugins read (an article's references, its
+    shared blocks: `api.articles.includes`) and record (the references it cites) during this
+    one render."""
     parser = parser or _PARSER
     env = {} if env is None else env
     tokens = parser.parse(source, env)
