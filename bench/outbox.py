@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -55,6 +56,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of the child processes that ended so far: the workers."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def queue(url: str, count: int) -> float:
     """Insert `count` pending mails, QUEUE_BATCH per transaction; returns the seconds taken."""
     engine = make_engine(url)
@@ -100,6 +107,7 @@ def send(url: str, count: int, workers: int) -> dict[str, Any]:
         "LOG_LEVEL": "WARNING",
     }
     command = [str(stores.ROOT / ".venv/bin/flask"), "--app", "wsgi", "outbox", "run"]
+    cpu_before = _children_cpu()
     processes = [
         subprocess.Popen(command, cwd=stores.ROOT, env=env, stdout=subprocess.DEVNULL)
         for _ in range(workers)
@@ -114,6 +122,8 @@ def send(url: str, count: int, workers: int) -> dict[str, Any]:
         controller.stop()
     seconds = sink.last - sink.first
     return {
+        "cpu_ms": round(1000 * (_children_cpu() - cpu_before) / max(sink.count, 1), 2),
+        "load": round(os.getloadavg()[0], 1),
         "workers": workers,
         "received": sink.count,
         "finished": finished,
@@ -139,13 +149,15 @@ def table(store: str, count: int, results: list[dict[str, Any]]) -> list[str]:
     lines = [
         f"#### {store}",
         "",
-        "| workers | queued/s (insert) | sent | send time s | sent/s | all arrived |",
-        "| ---: | ---: | ---: | ---: | ---: | --- |",
+        "| workers | queued/s (insert) | sent | send time s | sent/s | worker CPU ms/mail "
+        "| load avg | all arrived |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for row in results:
         lines.append(
             f"| {row['workers']} | {row['queued_per_second']} | {row['received']:,} / {count:,} "
-            f"| {row['seconds']} | **{row['per_second']}** | {'yes' if row['finished'] else 'NO'} |"
+            f"| {row['seconds']} | **{row['per_second']}** | {row['cpu_ms']} | {row['load']} "
+            f"| {'yes' if row['finished'] else 'NO'} |"
         )
     return [*lines, ""]
 
@@ -162,7 +174,10 @@ def section(count: int, by_store: dict[str, list[dict[str, Any]]], command: str)
         f"SQLite {info['sqlite']}",
         "- One SMTP connection per worker, one commit per message (each recorded the moment the "
         "sink accepts it), no rate limit; the sink (aiosmtpd) runs on the same cores. Time runs "
-        "from the first mail the sink receives to the last (worker start-up excluded).",
+        "from the first mail the sink receives to the last (worker start-up excluded). Worker CPU "
+        "per mail (user + system of the worker processes, start-up included) does not depend on "
+        "what else the machine runs; sent/s does: the load average (1 min, at the end of the "
+        "run) says how busy the machine was.",
         "",
     ]
     for store, results in by_store.items():
