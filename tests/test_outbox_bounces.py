@@ -14,10 +14,12 @@ import io
 from sqlalchemy import select
 
 from api.extensions import db
+from api.outbox import mailer, worker
 from api.outbox.models import OutboxMessage, OutboxStatus
 from api.outbox.pacing import Pace, claim_size
 from api.outbox.services import enqueue
 from tests.support.newsletter import SIGNUP, link_token, run_outbox, signup_body
+from tests.support.outbox import enqueue_mails
 from tests.support.staff import staff_headers
 
 CONFIRM = "/api/v1/newsletter/confirm"
@@ -149,6 +151,24 @@ def test_a_temporary_failure_is_retried_under_the_same_message_id(
     first = email.message_from_bytes(deferred[0], policy=email.policy.default)
     assert received["Message-ID"] == first["Message-ID"]
     assert received["Message-ID"].startswith(f"<{message_id}.")
+
+
+def test_the_worker_spaces_its_sends_at_the_rate(mail_app, smtp_server):
+    mail_app.config["MAIL_RATE_PER_MINUTE"] = 120
+    enqueue_mails(mail_app, count=3)
+    clock, waits = [0.0], []
+
+    def wait(seconds: float) -> None:  # the stop event's wait, on a clock the test moves
+        waits.append(seconds)
+        clock[0] += seconds
+
+    with mail_app.app_context():
+        pace = Pace(mail_app.config["MAIL_RATE_PER_MINUTE"], now=lambda: clock[0], wait=wait)
+        try:
+            assert worker.process_due("paced-worker", pace=pace) == 3
+        finally:
+            mailer.hang_up()  # run() does this when the queue is empty
+    assert waits == [0.5, 0.5] and len(smtp_server.messages) == 3
 
 
 def test_the_rate_spaces_sends_and_bounds_the_claim():
