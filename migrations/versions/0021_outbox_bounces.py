@@ -17,7 +17,7 @@ from alembic import op
 import api.core.db
 
 revision: str = "0021_bounces"
-down_revision: str | None = "0016"
+down_revision: str | None = "0018_blocks"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
