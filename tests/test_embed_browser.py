@@ -9,10 +9,11 @@ refreshes docs/images/embed-demo.png.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
-from dataclasses import dataclass
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -143,13 +144,16 @@ def test_related_box_and_topic_list_link_to_what_the_api_lists(demo, client):
         item["article"]["url"] for item in related
     ]
 
-    answer = client.get("/api/v1/topics/exercise-and-movement/articles?page_size=3")
+    answer = client.get("/api/v1/topics/back-pain/articles?page_size=3")
     listed = answer.get_json()
     topic = demo.locator("#demo-topic")
-    expect(topic.get_by_role("heading", name="Exercise and movement")).to_be_visible()
-    titles = [article["title"] for article in listed]
-    expect(topic.locator("li a")).to_have_text(titles)
-    assert listed and problems(demo) == []
+    expect(topic.get_by_role("heading", name="Back pain")).to_be_visible()
+    expect(topic.locator("li a")).to_have_text([article["title"] for article in listed])
+    total = json.loads(answer.headers["X-Pagination"])["total"]
+    more = topic.get_by_role("link", name=f"All {total} articles on Back pain")
+    expect(more).to_have_attribute("href", "https://clinic.example/topics/back-pain")
+    assert len(listed) == 3 < total
+    assert problems(demo) == []
 
 
 def test_demo_page_has_no_csp_violation_no_serious_axe_violation_and_a_screenshot(demo):
@@ -159,8 +163,13 @@ def test_demo_page_has_no_csp_violation_no_serious_axe_violation_and_a_screensho
     assert problems(demo) == []
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    demo.screenshot(path=str(ARTIFACTS / "embed-demo-full.png"), full_page=True)
+    # The picture for the docs: the page down to the widgets' end, without the snippets.
+    widgets = demo.locator(".layout").bounding_box()
+    assert widgets is not None
+    clip = {"x": 0, "y": 0, "width": 1280, "height": widgets["y"] + widgets["height"] + 24}
     shot = ARTIFACTS / "embed-demo.png"
-    demo.screenshot(path=str(shot), full_page=True)
+    demo.screenshot(path=str(shot), full_page=True, clip=clip)
     if os.environ.get("UPDATE_SCREENSHOTS"):
         shutil.copyfile(shot, SCREENSHOT)
 

@@ -72,7 +72,8 @@ def embed_asset(name: str) -> Response:
 @embed.get("/embed/demo.html")
 def demo_page() -> Response:
     origin = request.host_url.rstrip("/")
-    response = Response(render_template("embed/demo.html", origin=origin, policy=DEMO_POLICY), mimetype="text/html")
+    html = render_template("embed/demo.html", origin=origin, policy=DEMO_POLICY)
+    response = Response(html, mimetype="text/html")
     response.headers["Content-Security-Policy"] = DEMO_POLICY
     response.headers["Cache-Control"] = "no-cache"
     return response
