@@ -33,7 +33,9 @@ def test_the_demo_page_is_served_under_the_strict_policy_it_documents(client):
     response = client.get("/embed/demo.html")
     assert response.status_code == 200
     assert response.mimetype == "text/html"
-    assert response.headers["Content-Security-Policy"] == DEMO_POLICY
+    policy = DEMO_POLICY.format(api="http://localhost")
+    assert response.headers["Content-Security-Policy"] == policy
+    assert "script-src 'self' http://localhost;" in policy
     html = response.get_data(as_text=True)
     for path in SCRIPTS:
         assert f'<script src="http://localhost{path}" defer></script>' in html
@@ -41,6 +43,15 @@ def test_the_demo_page_is_served_under_the_strict_policy_it_documents(client):
     assert not re.search(r"<script(?![^>]*\bsrc=)", html)
     assert " style=" not in html
     assert "require-trusted-types-for &#39;script&#39;" in html  # the policy, shown as text
+
+
+def test_the_demo_page_names_the_public_address_of_the_api(make_app):
+    public = make_app(SITE_URL="https://careleaf.clinic.example")
+    response = public.test_client().get("/embed/demo.html")
+    html = response.get_data(as_text=True)
+    assert '<script src="https://careleaf.clinic.example/embed/careleaf-signup.js"' in html
+    policy = response.headers["Content-Security-Policy"]
+    assert "connect-src 'self' https://careleaf.clinic.example;" in policy
 
 
 @pytest.mark.parametrize("path", ["/embed/core.js", "/embed/missing.js", "/embed/..%2Fapi"])

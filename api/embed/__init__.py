@@ -15,6 +15,8 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
 
+from api.core.site import site_url
+
 STATIC = Path(__file__).with_name("static")
 WIDGETS = ("signup", "related", "topic")
 # Scripts change only with a deployment: an hour fresh, then revalidated by ETag (cheap 304).
@@ -24,7 +26,7 @@ SCRIPT_CACHE_CONTROL = "public, max-age=3600"
 # style their shadow roots with constructed stylesheets, which CSP does not govern), and
 # no string-to-DOM sinks (Trusted Types with no policy).
 DEMO_POLICY = (
-    "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; "
+    "default-src 'none'; script-src 'self' {api}; connect-src 'self' {api}; style-src 'self'; "
     "img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; "
     "require-trusted-types-for 'script'; trusted-types 'none'"
 )
@@ -71,10 +73,12 @@ def embed_asset(name: str) -> Response:
 
 @embed.get("/embed/demo.html")
 def demo_page() -> Response:
-    origin = request.host_url.rstrip("/")
-    html = render_template("embed/demo.html", origin=origin, policy=DEMO_POLICY)
+    # The snippets name the API's public address; the page may be opened on another name.
+    origin = site_url()
+    policy = DEMO_POLICY.format(api=origin)
+    html = render_template("embed/demo.html", origin=origin, policy=policy)
     response = Response(html, mimetype="text/html")
-    response.headers["Content-Security-Policy"] = DEMO_POLICY
+    response.headers["Content-Security-Policy"] = policy
     response.headers["Cache-Control"] = "no-cache"
     return response
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.conftest import CHROMIUM, ROOT
@@ -71,6 +72,8 @@ def problems(page: Page) -> list[str]:
 
 def axe_violations(page: Page, impacts: tuple[str, ...] = ("serious", "critical")) -> list[str]:
     """axe-core's WCAG 2.x A/AA violations of those impacts on the page as it is now."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: make client-tools", pytrace=False)
     page.evaluate(AXE.read_text(encoding="utf-8"))
     results = page.evaluate(
         """() => axe.run(document, {runOnly: {type: "tag", values:
