@@ -144,6 +144,12 @@ def test_related_box_and_topic_list_link_to_what_the_api_lists(demo, client):
         item["article"]["url"] for item in related
     ]
 
+    # A host that changes the article (a single-page site) gets the new article's list.
+    box.evaluate("element => element.setAttribute('article', 'desk-posture-and-ergonomics')")
+    other = client.get("/api/v1/articles/desk-posture-and-ergonomics/related?limit=4").get_json()
+    assert [item["article"]["title"] for item in other] != [i["article"]["title"] for i in related]
+    expect(links).to_have_text([item["article"]["title"] for item in other])
+
     answer = client.get("/api/v1/topics/back-pain/articles?page_size=3")
     listed = answer.get_json()
     topic = demo.locator("#demo-topic")

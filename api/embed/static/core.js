@@ -133,7 +133,9 @@
 
   /**
    * The base of every widget: an open shadow root with the shared and the widget's styles,
-   * and `load()` called when connected and again when an observed attribute changes.
+   * and `load(isCurrent)` called when connected and again when an observed attribute
+   * changes; `isCurrent()` turns false once a newer load started, so a slow answer for an
+   * old attribute value never replaces a newer one.
    * `origin` is where the widget's script came from: the API lives there unless the
    * element names another with its `api` attribute.
    */
@@ -153,12 +155,17 @@
     connectedCallback() {
       if (!this.loaded) {
         this.loaded = true;
-        this.load();
+        this.reload();
       }
     }
 
     attributeChangedCallback(_name, before, after) {
-      if (this.loaded && before !== after) this.load();
+      if (this.loaded && before !== after) this.reload();
+    }
+
+    reload() {
+      const turn = (this.turn = (this.turn || 0) + 1);
+      this.load(() => turn === this.turn);
     }
 
     /** The API's base URL, without a trailing slash. */

@@ -9,13 +9,14 @@
       return ["article", "limit", "heading", "api"];
     }
 
-    async load() {
+    async load(isCurrent) {
       const heading = this.getAttribute("heading") || "Related articles";
       const slug = this.getAttribute("article") || "";
       const limit = this.intAttribute("limit", 5, 1, 20);
       this.notice(heading, "Loading related articles…", true);
       const path = `/api/v1/articles/${encodeURIComponent(slug)}/related?limit=${limit}`;
       const answer = await embed.request(this.api + path);
+      if (!isCurrent()) return;
       if (answer.status !== 200 || !Array.isArray(answer.body)) {
         this.notice(heading, "Related articles are not available right now.");
         return;

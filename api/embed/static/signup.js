@@ -74,13 +74,14 @@
       return ["newsletter", "topics", "heading", "api"];
     }
 
-    async load() {
+    async load(isCurrent) {
       const heading = this.getAttribute("heading") || "Newsletter";
       this.notice(heading, "Loading the signup form…", true);
       const [newsletters, tree] = await Promise.all([
         embed.request(`${this.api}/api/v1/newsletter/newsletters?page_size=100`),
         embed.request(`${this.api}/api/v1/topics?tree=true`),
       ]);
+      if (!isCurrent()) return;
       const wanted = this.getAttribute("newsletter");
       const list = Array.isArray(newsletters.body) ? newsletters.body : [];
       const newsletter = wanted ? list.find((item) => item.slug === wanted) : list[0];

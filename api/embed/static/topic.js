@@ -10,7 +10,7 @@
       return ["topic", "limit", "heading", "api"];
     }
 
-    async load() {
+    async load(isCurrent) {
       const slug = encodeURIComponent(this.getAttribute("topic") || "");
       const limit = this.intAttribute("limit", 5, 1, 50);
       this.notice(this.getAttribute("heading") || "Articles", "Loading articles…", true);
@@ -18,6 +18,7 @@
         embed.request(`${this.api}/api/v1/topics/${slug}`),
         embed.request(`${this.api}/api/v1/topics/${slug}/articles?page_size=${limit}`),
       ]);
+      if (!isCurrent()) return;
       const heading = this.getAttribute("heading") || (topic.body && topic.body.name) || "Articles";
       if (topic.status !== 200 || articles.status !== 200 || !Array.isArray(articles.body)) {
         this.notice(heading, "These articles are not available right now.");
