@@ -134,6 +134,40 @@ def test_signup_widget_puts_the_api_errors_next_to_their_fields(demo, site, smtp
     assert [p for p in problems(demo) if "422" not in p] == []
 
 
+def test_signup_widget_works_from_the_keyboard_alone(demo, site, smtp_server):
+    def focused() -> str:
+        return demo.evaluate(
+            """() => {
+                const active = document.querySelector('#demo-signup').shadowRoot.activeElement;
+                return active ? active.id || active.value || active.textContent : '';
+            }"""
+        )
+
+    demo.locator("#demo-signup").get_by_label("Email address").focus()
+    demo.keyboard.type("keys@riverside-clinic.org")
+    order = []
+    for _ in range(6):
+        demo.keyboard.press("Tab")
+        order.append(focused())
+    # Every topic, the consent, then the button: the honeypot is never reached.
+    assert order == [
+        "back-pain",
+        "exercise-and-movement",
+        "posture-and-ergonomics",
+        "mindfulness",
+        "consent",
+        "Subscribe",
+    ]
+    demo.keyboard.press("Shift+Tab")
+    demo.keyboard.press("Space")  # consent
+    demo.keyboard.press("Tab")
+    demo.keyboard.press("Enter")
+    expect(demo.locator("#demo-signup").get_by_role("status")).to_contain_text("confirmation")
+    assert run_outbox(site[0]) == 1
+    assert [message["To"] for message in smtp_server.messages] == ["keys@riverside-clinic.org"]
+    assert problems(demo) == []
+
+
 def test_related_box_and_topic_list_link_to_what_the_api_lists(demo, client):
     related = client.get("/api/v1/articles/back-pain-guide/related?limit=4").get_json()
     box = demo.locator("#demo-related")
