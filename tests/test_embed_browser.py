@@ -238,3 +238,23 @@ def test_widgets_work_on_another_origin_under_the_documented_host_policy(site, h
     button.click()
     expect(page.get_by_role("status")).to_contain_text("confirmation link")
     assert problems(page) == []
+
+
+def test_signup_widget_shows_a_refusal_without_a_field_in_an_alert(make_app, browser):
+    app = make_app(NEWSLETTER_SIGNUP_LIMIT_PER_IP="1 per minute")
+    with live_server(seeded(app)) as url:
+        page = watched_page(browser)
+        for attempt in range(2):
+            page.goto(f"{url}/embed/demo.html")
+            form = page.locator("#demo-signup")
+            form.get_by_label("Email address").fill(f"reader{attempt}@riverside-clinic.org")
+            form.get_by_role("checkbox", name="I agree to receive").check()
+            form.get_by_role("button", name="Subscribe").click()
+            if attempt == 0:
+                expect(form.get_by_role("status")).to_contain_text("confirmation link")
+
+        # The API's 429 names no field: its detail goes to the alert above the button.
+        expect(form.get_by_role("alert")).to_have_text("Too many requests; try again later.")
+        expect(form.locator("[aria-invalid]")).to_have_count(0)
+        expect(form.get_by_role("button", name="Subscribe")).to_be_enabled()
+        assert [p for p in problems(page) if "429" not in p] == []
