@@ -32,7 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"])  # type: ignore[method-assign]
 
-    from api import cli, docs, hooks
+    from api import cli, docs, embed, hooks
     from api.caching import cors
     from api.caching import http as caching
     from api.core import (
@@ -64,6 +64,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     cors.init_app(app)  # registered before the commit hook: CORS headers reach commit errors
     transactions.init_app(app)
     docs.init_app(app)
+    embed.init_app(app)
     cli.init_app(app)
     _register_blueprints(api)
     limits.guard_json_bodies(app)
