@@ -26,9 +26,16 @@ $(CLIENT_TOOLS): tools/clients/package.json tools/clients/package-lock.json
 	npm ci --prefix tools/clients --no-audit --no-fund --silent
 	touch $@
 
+# axe-core (npm, pinned in tools/axe/package-lock.json, installed there) for the browser tests'
+# accessibility checks (tests/support/browser.py).
+AXE := tools/axe/node_modules/axe-core/axe.min.js
+$(AXE): tools/axe/package.json tools/axe/package-lock.json
+	npm ci --prefix tools/axe --no-audit --no-fund --silent
+	touch $@
+
 install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev $(CLIENT_TOOLS)
-client-tools: $(CLIENT_TOOLS)
+install-dev: $(VENV)/.installed-dev $(CLIENT_TOOLS) $(AXE)
+client-tools: $(CLIENT_TOOLS) $(AXE)
 
 migrate: install
 	$(BIN)/alembic upgrade head

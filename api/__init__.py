@@ -32,7 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"])  # type: ignore[method-assign]
 
-    from api import cli, docs, hooks
+    from api import cli, docs, embed, hooks
     from api.caching import cors
     from api.caching import http as caching
     from api.core import (
@@ -64,6 +64,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     cors.init_app(app)  # registered before the commit hook: CORS headers reach commit errors
     transactions.init_app(app)
     docs.init_app(app)
+    embed.init_app(app)
     cli.init_app(app)
     _register_blueprints(api)
     limits.guard_json_bodies(app)
@@ -104,6 +105,7 @@ def _register_blueprints(api: Any) -> None:
     from api.articles.staff_schemas import document_read_shapes
     from api.audit.routes import blp as audit
     from api.authors.routes import blp as authors
+    from api.blocks.routes import blp as shared_blocks
     from api.bundles.routes import blp as bundles
     from api.caching.openapi import document_conditional_reads
     from api.changes.routes import blp as changes
@@ -156,6 +158,7 @@ def _register_blueprints(api: Any) -> None:
         search_gaps,
         media,
         media_files,
+        shared_blocks,
     ):
         api.register_blueprint(blueprint)
     document_conditional_reads(api.spec)

@@ -187,6 +187,8 @@ def _mail_settings() -> dict[str, Any]:
             "MAIL_DEFAULT_SENDER", "Careleaf <newsletter@clinic.example>"
         ),
         "MAIL_TIMEOUT": _int("MAIL_TIMEOUT", 10),
+        # Most messages one worker process sends a minute (0: no limit); per process.
+        "MAIL_RATE_PER_MINUTE": _int("MAIL_RATE_PER_MINUTE", 600),
     }
 
 
@@ -222,6 +224,8 @@ def _newsletter_settings() -> dict[str, Any]:
             "time with the link in every email.",
         ),
         "NEWSLETTER_CONSENT_VERSION": env("NEWSLETTER_CONSENT_VERSION", "2026-01"),
+        # Hard bounces (permanent SMTP refusals) that suspend a subscription.
+        "BOUNCE_LIMIT": _int("BOUNCE_LIMIT", 3),
         "NEWSLETTER_MAX_BODY_BYTES": _int("NEWSLETTER_MAX_BODY_BYTES", 8 * 1024),
         "NEWSLETTER_SIGNUP_LIMIT_PER_IP": env(
             "NEWSLETTER_SIGNUP_LIMIT_PER_IP", "10 per minute; 100 per day"

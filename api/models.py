@@ -3,6 +3,7 @@
 from api.articles.models import Article, ArticleSlugRedirect, ArticleTopic
 from api.audit.models import AuditEntry
 from api.authors.models import Author
+from api.blocks.models import ArticleSharedBlock, SharedBlock, SharedBlockRevision
 from api.caching.models import ContentState
 from api.changes.models import ChangeEvent
 from api.core.db import Base
@@ -27,6 +28,7 @@ __all__ = [
     "ArticlePreview",
     "ArticleReview",
     "ArticleRevision",
+    "ArticleSharedBlock",
     "ArticleSlugRedirect",
     "ArticleTopic",
     "AuditEntry",
@@ -41,6 +43,8 @@ __all__ = [
     "SearchQueryDay",
     "SearchSuggestion",
     "SearchWord",
+    "SharedBlock",
+    "SharedBlockRevision",
     "Subscription",
     "Topic",
     "TopicRelation",

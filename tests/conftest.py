@@ -37,6 +37,7 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")  # Debian's; never `p
 pytest_plugins = [
     "tests.support.factories",
     "tests.support.newsletter",
+    "tests.support.outbox",
     "tests.support.staff",
     "tests.support.hostile",
 ]

@@ -123,6 +123,7 @@ def test_each_approval_is_recorded_with_what_was_signed(
         "feature_image_alt": None,
         "audience": "patient",
         "disclaimer_markdown": None,
+        "references": [],
     }
     # The reviewer's profile changes later; the record keeps what they were when they signed.
     url = f"/api/v1/users/{reviewer.user.id}"

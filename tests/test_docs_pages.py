@@ -25,7 +25,7 @@ from tests.conftest import ROOT
 # Not documentation: build output, dependencies, and the demo articles (content the app renders,
 # whose `/articles/<slug>` links are Careleaf internal links, not files).
 SKIPPED_DIRS = {".git", ".venv", "node_modules", "instance", ".pytest_cache", ".ruff_cache"}
-CONTENT_DIRS = {ROOT / "seed" / "articles", ROOT / "seed" / "shared"}
+CONTENT_DIRS = {ROOT / "seed" / "articles", ROOT / "seed" / "blocks"}
 CONFIG_PAGE = ROOT / "docs" / "configuration.md"
 README_MAX_LINES = 250
 

@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import func, select
 
 from api.articles.models import ArticleStatus
-from api.core.markdown import render_markdown
 from api.importer.cli import SEED_DIRECTORY
 from api.taxonomy.models import TopicRelation
 from api.topics.models import Topic
@@ -177,15 +176,22 @@ def demo_articles(editor):
     return {slug: editor.get(f"/api/v1/articles/{slug}").get_json() for slug in slugs}
 
 
-def test_every_demo_article_has_the_one_shared_warning_signs_text(demo, editor):
-    shared = render_markdown((SEED_DIRECTORY / "shared" / "red-flags.md").read_text()).html
-    assert "Call 911 or go to the nearest emergency department now" in shared
-    for slug, article in demo_articles(editor).items():
-        assert shared in article["body_html"], slug
-        assert article["body_html"].count("Loss of control of your bladder") == 1, slug
-        text = article["body_html"].lower()
-        assert "contact your clinician soon" not in text, slug
+def test_every_demo_article_includes_the_back_pain_red_flags_block(demo, editor):
+    block = editor.get("/api/v1/shared-blocks/red-flags/back-pain").get_json()
+    assert block["topic"] == "back-pain" and block["live_revision"] == 1
+    assert block["approval"]["reviewed_by"]["name"] == "Dr Sam Ellis"  # the demo reviewer
+    assert "Call 911 or go to the nearest emergency department now" in block["body_html"]
+    articles = demo_articles(editor)
+    assert block["included_by"] == sorted(articles)
+    for slug, article in articles.items():
+        assert "::: include red-flags/back-pain" in article["body_markdown"], slug
+        text = article["body_html"]
+        assert text.count("Loss of control of your bladder") == 1, slug
+        assert text.count('data-callout="emergency"') == text.count('data-callout="urgent"') == 1
+        assert "contact your clinician soon" not in text.lower(), slug
         assert "{{" not in article["body_markdown"], slug
+        kinds = [section["kind"] for section in article["sections"]]
+        assert {"callout:emergency", "callout:urgent"} <= set(kinds), slug
 
 
 def test_demo_text_claims_no_review_and_no_unsupported_studies(demo, editor):

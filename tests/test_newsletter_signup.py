@@ -344,15 +344,16 @@ def test_public_endpoints_use_a_constant_number_of_queries(client, newsletter, m
     assert listing.count <= 2
 
 
-def test_a_hard_bounce_marks_the_subscription_bounced(
+def test_a_hard_bounce_at_the_limit_suspends_the_subscription(
     mail_app, smtp_server, newsletter, db_session
 ):
+    mail_app.config["BOUNCE_LIMIT"] = 1  # tests/test_outbox_bounces.py counts up to the default
     smtp_server.handler.refuse.add("nobody@example.com")
     client = mail_app.test_client()
     client.post(SIGNUP, json=signup_body("nobody@example.com"))
     run_outbox(mail_app)
     [subscription] = _subscriptions(db_session)
-    assert subscription.status is SubscriptionStatus.BOUNCED
+    assert subscription.status is SubscriptionStatus.SUSPENDED
     # Signing up again (mailbox fixed) restarts double opt-in.
     smtp_server.handler.refuse.clear()
     client.post(SIGNUP, json=signup_body("nobody@example.com"))

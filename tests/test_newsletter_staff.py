@@ -189,7 +189,7 @@ def test_stats_count_by_status_newsletter_and_day(
         "pending": 2,
         "active": 1,
         "unsubscribed": 0,
-        "bounced": 0,
+        "suspended": 0,
         "erased": 0,
     }
     assert stats["newsletters"][0]["slug"] == "spine-health"

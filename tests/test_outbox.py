@@ -26,6 +26,10 @@ def _messages(app):
         return db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
 
 
+def _waits_between(at, now, low, high):
+    return dt.timedelta(seconds=low) <= at - now <= dt.timedelta(seconds=high)
+
+
 def _our_logs(caplog):
     """What the app logged (the test SMTP server's own "mail.log" is not ours)."""
     return [record.getMessage() for record in caplog.records if record.name != "mail.log"]
@@ -46,18 +50,18 @@ def test_message_is_delivered_over_smtp_and_marked_sent(mail_app, smtp_server, f
 def test_failures_back_off_then_fail_visibly_for_staff(make_app, frozen_clock, caplog):
     app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), OUTBOX_MAX_ATTEMPTS=3)
     enqueue_mails(app, to="hidden.person@example.com")
-    start = frozen_clock.current
     assert run_outbox(app) == 1
     [message] = _messages(app)
     assert message.status is OutboxStatus.PENDING and message.attempts == 1
-    assert message.next_attempt_at == start + dt.timedelta(seconds=30)
+    # Exponential backoff with jitter: after attempt n, between half and all of 30 s * 2^(n-1).
+    assert _waits_between(message.next_attempt_at, frozen_clock.current, 15, 30)
     assert message.last_error and "ConnectionRefusedError" in message.last_error
     assert run_outbox(app) == 0  # not due yet
 
-    frozen_clock.advance(seconds=30)
+    frozen_clock.current = message.next_attempt_at
     assert run_outbox(app) == 1
-    assert _messages(app)[0].next_attempt_at == frozen_clock.current + dt.timedelta(seconds=60)
-    frozen_clock.advance(seconds=60)
+    assert _waits_between(_messages(app)[0].next_attempt_at, frozen_clock.current, 30, 60)
+    frozen_clock.current = _messages(app)[0].next_attempt_at
     assert run_outbox(app) == 1
     [message] = _messages(app)
     assert message.status is OutboxStatus.FAILED and message.attempts == 3

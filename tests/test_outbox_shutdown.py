@@ -4,27 +4,22 @@ The SMTP server takes 1 s per message, so a batch of five is still mostly unsent
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from alembic import command
 from sqlalchemy import select
 
 from api.extensions import db
 from api.outbox import services
 from api.outbox.models import OutboxMessage, OutboxStatus
-from tests.conftest import alembic_config
 from tests.support.newsletter import RecordingHandler, free_port
-from tests.support.outbox import enqueue_mails
+from tests.support.outbox import enqueue_mails, start_worker
 
-ROOT = Path(__file__).resolve().parents[1]
 MAIL_TIMEOUT = 3
 pytestmark = pytest.mark.slow
 
@@ -59,32 +54,10 @@ def slow_smtp(request: pytest.FixtureRequest) -> Iterator[tuple[SlowHandler, int
         controller.stop()
 
 
-@pytest.fixture
-def store(database_url, make_app, tmp_path):
-    """(app, URL) of the store the worker and the test share: the test store on PostgreSQL; on
-    SQLite a file of this test's own, so that no connection another test left open in this
-    process has the file that a second process writes to."""
-    if not database_url.startswith("sqlite"):
-        return make_app(), database_url
-    url = f"sqlite:///{tmp_path / 'outbox.db'}"
-    command.upgrade(alembic_config(url), "head")
-    return make_app(DATABASE_URL=url), url
-
-
 def _worker(database_url: str, smtp_port: int) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": "outbox-shutdown-tests",
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": str(smtp_port),
-        "MAIL_TIMEOUT": str(MAIL_TIMEOUT),
-        "OUTBOX_LEASE_SECONDS": "300",  # far longer than the test: only a release frees rows
-        "LOG_LEVEL": "WARNING",
-    }
-    command = [str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "outbox", "run"]
-    return subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    # A lease far longer than the test: only a release frees rows.
+    return start_worker(
+        database_url, smtp_port, MAIL_TIMEOUT=MAIL_TIMEOUT, OUTBOX_LEASE_SECONDS=300
     )
 
 
@@ -107,8 +80,10 @@ def _stop_worker_once(process: subprocess.Popen[bytes], started: threading.Event
     return output
 
 
-def test_sigterm_finishes_the_message_in_hand_and_releases_the_rest_at_once(store, slow_smtp):
-    (app, database_url), (handler, port) = store, slow_smtp
+def test_sigterm_finishes_the_message_in_hand_and_releases_the_rest_at_once(
+    worker_store, slow_smtp
+):
+    (app, database_url), (handler, port) = worker_store, slow_smtp
     enqueue_mails(app, count=5)
     _stop_worker_once(_worker(database_url, port), handler.second_started)
     # The message in hand was finished, not abandoned: two mails arrived, two rows are sent.
@@ -128,8 +103,8 @@ def test_sigterm_finishes_the_message_in_hand_and_releases_the_rest_at_once(stor
 
 
 @pytest.mark.parametrize("slow_smtp", [60.0], indirect=True)  # a server that hangs on DATA
-def test_a_hung_send_does_not_hold_the_exit_past_the_mail_timeout(store, slow_smtp):
-    (app, database_url), (handler, port) = store, slow_smtp
+def test_a_hung_send_does_not_hold_the_exit_past_the_mail_timeout(worker_store, slow_smtp):
+    (app, database_url), (handler, port) = worker_store, slow_smtp
     enqueue_mails(app, count=3)
     output = _stop_worker_once(_worker(database_url, port), handler.first_started)
     with app.app_context():

@@ -16,6 +16,8 @@ EDITORS = {"admin", "editor"}
 WRITERS = {"admin", "editor", "writer"}
 REVIEWERS = {"admin", "reviewer"}
 ADMIN = {"admin"}
+BLOCK = "/api/v1/shared-blocks/notes"
+NOTE = {"title": "A note", "body_markdown": "Bring your medicines to the visit."}
 
 
 @dataclass
@@ -119,6 +121,27 @@ CASES = {
     "read token": Case("GET", "/api/v1/tokens/{token_id}", ADMIN),
     "revoke token": Case("DELETE", "/api/v1/tokens/{token_id}", ADMIN, 204),
     "audit log": Case("GET", "/api/v1/audit", ADMIN),
+    "list shared blocks": Case("GET", "/api/v1/shared-blocks", ALL_STAFF),
+    "read shared block": Case("GET", f"{BLOCK}/draft", ALL_STAFF),
+    "shared block revisions": Case("GET", f"{BLOCK}/draft/revisions", ALL_STAFF),
+    "create shared block": Case(
+        "POST", "/api/v1/shared-blocks", EDITORS, 201, {**NOTE, "key": "notes/new"}
+    ),
+    "edit shared block": Case(
+        "PATCH", f"{BLOCK}/draft", EDITORS, body={"title": "Better"}, etag_of=f"{BLOCK}/draft"
+    ),
+    "submit shared block": Case(
+        "POST", f"{BLOCK}/draft/transitions", EDITORS, body={"action": "submit"}
+    ),
+    "approve shared block": Case(
+        "POST", f"{BLOCK}/in-review/transitions", REVIEWERS, body={"action": "approve"}
+    ),
+    "reject shared block": Case(
+        "POST",
+        f"{BLOCK}/in-review/transitions",
+        REVIEWERS,
+        body={"action": "reject", "comment": "Too vague."},
+    ),
 }
 
 
@@ -138,6 +161,9 @@ def world(make, make_staff, admin):
         slug="approved", author="jane-doe", status=ArticleStatus.IN_REVIEW, approved_revision=0
     )
     make.article(slug="live", author="jane-doe")
+    for key in ("notes/draft", "notes/in-review"):
+        assert admin.post("/api/v1/shared-blocks", {**NOTE, "key": key}).status_code == 201
+    assert admin.post(f"{BLOCK}/in-review/transitions", {"action": "submit"}).status_code == 200
     from api.extensions import db
     from api.users.models import ApiToken
 

@@ -73,7 +73,12 @@ def patched_content(working: dict[str, Any], fields: dict[str, Any]) -> dict[str
 def store_pending(
     user: User | None, article: Article, content: dict[str, Any], comment: str
 ) -> ArticleRevision:
-    """Store `content` as the next revision of a live article; the row keeps the live one."""
+    """Store `content` as the next revision of a live article; the row keeps the live one.
+
+    The content must render (known callout kinds, cited keys among its references: else a
+    422): every road to a pending revision (API, import, restore) comes through here, and a
+    revision that cannot render would make the article unreadable for staff."""
+    derived_from_markdown(content["body_markdown"], content["references"])
     if article.current_revision == 0:  # content that predates tracking: keep what is live
         add_revision(article, content_of(article), None, BASELINE_COMMENT)
     if article.live_revision is None:
@@ -147,7 +152,8 @@ def reading_grade_under_review(article: Article) -> float:
     """The reading grade of the content a submit or an approval is about."""
     if article.pending_status is None:
         return article.reading_grade
-    derived, _ = derived_from_markdown(working_content(article)["body_markdown"])
+    content = working_content(article)
+    derived, _ = derived_from_markdown(content["body_markdown"], content["references"])
     return derived["reading_grade"]
 
 
@@ -189,7 +195,7 @@ def working_copy(article: Article, link_mode: str | None = None) -> dict[str, An
     if pending is None:
         return view
     content = working_content(article)
-    derived, link_slugs = derived_from_markdown(content["body_markdown"])
+    derived, link_slugs = derived_from_markdown(content["body_markdown"], content["references"])
     if has_markers(derived["body_html"]):
         targets = {**public_targets_by_slug(link_slugs), **public_targets(article)}
         href = link_hrefs(link_mode)

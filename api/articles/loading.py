@@ -30,5 +30,7 @@ SUMMARY_OPTIONS = (
     defer(Article.body_text, raiseload=True),
     defer(Article.toc, raiseload=True),
     defer(Article.sections, raiseload=True),
+    defer(Article.references, raiseload=True),
+    defer(Article.cited_references, raiseload=True),
     *WITH_REFERENCES,
 )

@@ -89,6 +89,15 @@ class Article(TimestampMixin, Base):
     sections: Mapped[list[dict[str, Any]]] = mapped_column(
         JSONDocument, default=list, server_default=text("'[]'")
     )
+    # The sources the body cites (api/articles/references.py), as written; reviewed content.
+    references: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONDocument, default=list, server_default=text("'[]'")
+    )
+    # The cited ones, numbered in citation order with doi_url / pubmed_url: derived with
+    # body_html (api/articles/citations.py), what readers get as `references`.
+    cited_references: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONDocument, default=list, server_default=text("'[]'")
+    )
     # Search index fields (api/search/index.py), derived on write, read by the index only:
     # the headings of the body, and the synonyms of the article's topics.
     search_headings: Mapped[str] = mapped_column(

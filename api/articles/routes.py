@@ -7,15 +7,17 @@ from flask.views import MethodView
 from werkzeug.exceptions import HTTPException
 
 from api.articles import actions, live, services, staff, workflow
-from api.articles.included import ArticleReadArgsSchema, IncludedView, included_parts
+from api.articles.included import IncludedView, included_parts
 from api.articles.models import Article
 from api.articles.schemas import ArticleListArgsSchema, ArticleSummarySchema
 from api.articles.staff_schemas import (
+    ArticleDetailArgsSchema,
     ArticleReadSchema,
     ArticleWriteSchema,
     StaffArticleSchema,
     TransitionResultSchema,
     TransitionSchema,
+    select_fields,
 )
 from api.core.auth import current_user, require_user, staff_only
 from api.core.errors import Problem
@@ -23,6 +25,7 @@ from api.core.field_selection import selectable_fields, selectable_schema
 from api.core.pagination import SelectPage
 from api.core.smorest import Blueprint, if_match_required
 from api.core.writes import check_if_match, etag_header, patch_schema, require_json_body
+from api.importer.export import article_source
 from api.links.services import resolve_public_body
 from api.users.models import Role, User
 
@@ -117,7 +120,7 @@ class Articles(MethodView):
 
 @blp.route("/<slug>")
 class ArticleItem(MethodView):
-    @blp.arguments(ArticleReadArgsSchema, location="query")
+    @blp.arguments(ArticleDetailArgsSchema, location="query")
     @blp.response(200, ArticleReadSchema)
     @blp.alt_response(301, description="An old slug: Location names the current URL")
     @blp.alt_response(404, description="No published article has this slug")
@@ -127,7 +130,8 @@ class ArticleItem(MethodView):
 
         With a staff token the response is a StaffArticle: it adds `body_markdown`, the
         workflow state and the revision numbers. `links` chooses the href of internal links;
-        `include` adds what a page needs besides the article (one request per page).
+        `include` adds what a page needs besides the article (one request per page);
+        `fields` returns only the fields named (e.g. `fields=slug,sections`).
         """
         user = current_user()
         links = args.get("links")
@@ -140,6 +144,8 @@ class ArticleItem(MethodView):
         view: Any = article if user is None else staff_view(article, user, links)
         if "include" in args:
             view = IncludedView(view, included_parts(article, args["include"]))
+        if "fields" in args:
+            view = select_fields(view, args["fields"])
         return view, 200, etag_header("article", article)
 
     @staff_only(blp, *WRITERS)
@@ -199,3 +205,23 @@ class ArticleTransitions(MethodView):
         check_if_match("article", article, required=False)
         article = workflow.transition(user, article, data)
         return staff_view(article, user), 200, etag_header("article", article)
+
+
+@blp.route("/<slug>/source")
+class ArticleSource(MethodView):
+    @staff_only(blp)
+    @blp.response(
+        200,
+        description="The Markdown file: YAML front matter, then the body",
+        content_type="text/markdown",
+    )
+    @blp.alt_response(404, description="No article has this slug")
+    def get(self, slug: str) -> Response:
+        """Export an article as the Markdown file the importer reads
+
+        The working copy (a pending revision, if any) with the editorial metadata: importing
+        the file gives back the same content (see docs/content.md). `status` is left out:
+        an import only makes drafts.
+        """
+        article = staff.staff_article_or_404(slug)
+        return Response(article_source(article), content_type="text/markdown; charset=utf-8")

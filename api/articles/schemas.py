@@ -7,6 +7,7 @@ import marshmallow as ma
 
 from api.articles.disclaimer import disclaimer_html
 from api.articles.models import AUDIENCES, ArticleStatus
+from api.articles.references import CitedReferenceSchema
 from api.authors.schemas import AuthorSummarySchema
 from api.core.field_selection import CommaSeparatedList, fields_argument
 from api.core.resource_urls import ApiUrl, SiteUrl
@@ -148,6 +149,15 @@ class ArticleSchema(ArticleSummarySchema):
         metadata={
             "description": "body_html cut at its top-level headings, care callouts and "
             "references, in order (see docs/content.md)"
+        },
+    )
+    references = ma.fields.List(
+        ma.fields.Nested(CitedReferenceSchema),
+        attribute="cited_references",
+        dump_only=True,
+        metadata={
+            "description": "The sources the body cites, in citation order, each with its "
+            "`number` in the text and its DOI / PubMed id resolved to `doi_url` / `pubmed_url`"
         },
     )
     canonical_url = HttpUrl(allow_none=True)

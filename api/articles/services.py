@@ -10,17 +10,20 @@ from flask import current_app
 from sqlalchemy import Select, exists, func, literal, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
+from api.articles.citations import without_references
 from api.articles.loading import SUMMARY_OPTIONS
 from api.articles.models import Article, ArticleTopic
 from api.articles.sections import sections_of
 from api.articles.visibility import public_articles, public_filter
 from api.authors.models import Author
 from api.authors.services import author_by_slug
+from api.blocks.services import live_markdown, store_includes
 from api.core import readability
 from api.core.errors import Problem
+from api.core.markdown import html_to_text
 from api.extensions import db
 from api.links import services as links
-from api.links.rendering import render_article_body
+from api.links.rendering import RenderedBody, render_article_body
 from api.topics.models import Topic
 from api.topics.services import descendant_ids, pillar_slug_expression
 
@@ -250,10 +253,21 @@ def set_topics(article: Article, slugs: list[str], primary: str | None = None) -
         article.topic_links = wanted
 
 
-def derived_from_markdown(markdown: str) -> tuple[dict[str, Any], tuple[str, ...]]:
-    """Body HTML, text, table of contents and reading statistics of a body, and the slugs of
-    the articles it links to: what an article stores for it (also previews of a revision)."""
-    rendered = render_article_body(markdown)
+def derived_from_markdown(
+    markdown: str, references: list[dict[str, Any]] | None = None
+) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """Body HTML, text, table of contents, cited references and reading statistics of a body
+    citing `references`, and the slugs of the articles it links to: what an article stores
+    for it (also previews of a revision)."""
+    derived, rendered = _derive(markdown, references)
+    return derived, rendered.link_slugs
+
+
+def _derive(
+    markdown: str, references: list[dict[str, Any]] | None
+) -> tuple[dict[str, Any], RenderedBody]:
+    # Included shared blocks render as their live, approved text (api/articles/includes.py).
+    rendered = render_article_body(markdown, live_markdown, references or ())
     words_per_minute = current_app.config["READING_WORDS_PER_MINUTE"]
     # The text search indexes and snippets quote: link text as readers see it, not slugs.
     text = (
@@ -261,29 +275,44 @@ def derived_from_markdown(markdown: str) -> tuple[dict[str, Any], tuple[str, ...
         if rendered.link_slugs
         else rendered.text
     )
+    # A reference list is looked up, not read through: it does not count towards reading time.
+    read = (
+        html_to_text(without_references(rendered.html))
+        if rendered.cited_references
+        else rendered.text
+    )
     derived = {
         "body_html": rendered.html,
         "body_text": text,
         "toc": rendered.toc,
         "sections": sections_of(rendered.html),
-        "reading_time_minutes": readability.reading_time_minutes(rendered.text, words_per_minute),
+        "cited_references": list(rendered.cited_references),
+        "reading_time_minutes": readability.reading_time_minutes(read, words_per_minute),
         "reading_grade": readability.flesch_kincaid_grade(rendered.prose),
     }
-    return derived, rendered.link_slugs
+    return derived, rendered
 
 
-def derive_from_body(article: Article) -> tuple[str, ...]:
-    """Body HTML, table of contents and reading statistics, computed once per body change.
+def derive_from_body(article: Article) -> RenderedBody:
+    """Body HTML, table of contents and reading statistics, computed once per body change
+    (or when a shared block it includes changes).
 
-    Returns the slugs of the articles the body links to (stored by `save_article`).
+    Returns the render: the slugs of the articles the body links to and the keys of the
+    blocks it includes are stored by `save_article`.
     """
-    derived, link_slugs = derived_from_markdown(article.body_markdown)
+    derived, rendered = _derive(article.body_markdown, article.references)
     # A field of the search index (api/search/index.py): the headings, weighted above the body.
     derived["search_headings"] = " ".join(entry["text"] for entry in derived["toc"])
     for name, value in derived.items():
         if getattr(article, name) != value:
             setattr(article, name, value)
-    return link_slugs
+    return rendered
+
+
+def store_derived_edges(article: Article, rendered: RenderedBody) -> None:
+    """The article's link and shared-block edges, as its stored body has them."""
+    links.store_links(article, rendered.link_slugs)
+    store_includes(article.id, rendered.block_keys)
 
 
 def save_article(article: Article | None, data: dict[str, Any]) -> Article:
@@ -301,13 +330,13 @@ def save_article(article: Article | None, data: dict[str, Any]) -> Article:
     for name, value in fields.items():
         if getattr(article, name) != value:
             setattr(article, name, value)
-    link_slugs = None
-    if "body_markdown" in data or article.id is None:
-        link_slugs = derive_from_body(article)
+    rendered = None
+    if "body_markdown" in data or "references" in data or article.id is None:
+        rendered = derive_from_body(article)
     db.session.add(article)
     db.session.flush()
-    if link_slugs is not None:
-        links.store_links(article, link_slugs)
+    if rendered is not None:
+        store_derived_edges(article, rendered)
     if article.slug != slug_before:
         links.claim_dangling_links(article)
     return article

@@ -9,6 +9,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from api.articles.models import Article, ArticleSlugRedirect, ArticleStatus, ArticleTopic
+from api.articles.references import unused_warnings
 from api.articles.services import filtered_summaries
 from api.articles.visibility import public_filter
 from api.core.errors import Problem
@@ -40,6 +41,13 @@ class StaffView:
     your_actions: list[str]
     # The working copy's fields, read instead of the row's (`api.articles.live.working_copy`).
     working: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def warnings(self) -> list[dict[str, Any]]:
+        """What the writer should know now: a workflow action's (in its response only) and
+        each reference the working copy never cites."""
+        cited = unused_warnings(self.references or [], self.cited_references or [])
+        return [*getattr(self.article, "warnings", []), *cited]
 
     def __getattr__(self, name: str) -> Any:
         working = self.__dict__.get("working") or {}

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import marshmallow as ma
 
-from api.articles.included import IncludedView
+from api.articles.included import ArticleReadArgsSchema, IncludedView
+from api.articles.references import ReferenceSchema, references_field
 from api.articles.schemas import ArticleSchema
 from api.articles.staff import StaffView
+from api.core.errors import Problem
+from api.core.field_selection import dumped_field_names, fields_argument
 from api.core.smorest import Schema
 from api.core.validation import SLUG
 
@@ -28,11 +32,34 @@ class PendingRevisionSchema(Schema):
     )
 
 
+class WarningSchema(Schema):
+    code = ma.fields.String(dump_only=True, metadata={"example": "reading_grade_above_limit"})
+    field = ma.fields.String(dump_only=True, metadata={"example": "reading_grade"})
+    detail = ma.fields.String(dump_only=True)
+
+
 class StaffArticleSchema(ArticleSchema):
     """An article as staff read it: the public article plus its source and workflow state."""
 
     body_markdown = ma.fields.String(dump_only=True)
     disclaimer_markdown = ma.fields.String(dump_only=True, allow_none=True)
+    references = ma.fields.List(
+        ma.fields.Nested(ReferenceSchema),
+        dump_only=True,
+        metadata={
+            "description": "The references as written (all of them, in their order); "
+            "body_html numbers the cited ones"
+        },
+    )
+    warnings = ma.fields.List(
+        ma.fields.Nested(WarningSchema),
+        dump_only=True,
+        metadata={
+            "description": "What the writer should know: a reference the body never cites "
+            "(`reference_not_cited`); after submit, a reading grade above "
+            "CLINIC_MAX_READING_GRADE (`reading_grade_above_limit`)"
+        },
+    )
     version = ma.fields.Integer(dump_only=True, metadata={"description": "Also in the ETag"})
     created_by = ma.fields.Nested(StaffUserSchema, dump_only=True, allow_none=True)
     reviewed_by = ma.fields.Nested(StaffUserSchema, dump_only=True, allow_none=True)
@@ -81,9 +108,42 @@ class ArticleReadSchema(Schema):
     """
 
     def dump(self, obj: Any, *, many: bool | None = None) -> Any:
+        only = None
+        if isinstance(obj, Selected):
+            obj, only = obj.view, obj.fields
         view = obj.view if isinstance(obj, IncludedView) else obj
-        schema = StaffArticleSchema() if isinstance(view, StaffView) else ArticleSchema()
-        return schema.dump(obj, many=many)
+        schema_cls = StaffArticleSchema if isinstance(view, StaffView) else ArticleSchema
+        return schema_cls(only=only).dump(obj, many=many)
+
+
+class ArticleDetailArgsSchema(ArticleReadArgsSchema):
+    """Reading one article: `links`, `include`, and `fields` to pick what comes back."""
+
+    fields = fields_argument(StaffArticleSchema)
+
+
+@dataclass(frozen=True)
+class Selected:
+    """An article view dumped with only `fields` (api/core/field_selection.py)."""
+
+    view: Any
+    fields: list[str]
+
+
+def select_fields(view: Any, fields: list[str]) -> Selected:
+    """The view with only these fields; a 422 naming each field its shape lacks (the staff
+    fields, for a reader without a token). `included` comes along when `include=` asked."""
+    inner = view.view if isinstance(view, IncludedView) else view
+    shape = StaffArticleSchema if isinstance(inner, StaffView) else ArticleSchema
+    missing = [name for name in fields if name not in dumped_field_names(shape)]
+    if missing:
+        raise Problem(
+            422,
+            f"Only staff read these fields: {', '.join(missing)}.",
+            errors={"fields": [f"Unknown field for this reader: {name}." for name in missing]},
+        )
+    wanted = [*fields, "included"] if isinstance(view, IncludedView) else fields
+    return Selected(view, list(dict.fromkeys(wanted)))
 
 
 # The richer shape first, and told apart by fields only it always has: a generated client
@@ -106,22 +166,8 @@ def document_read_shapes(spec: Any) -> None:
         }
 
 
-class WarningSchema(Schema):
-    code = ma.fields.String(dump_only=True, metadata={"example": "reading_grade_above_limit"})
-    field = ma.fields.String(dump_only=True, metadata={"example": "reading_grade"})
-    detail = ma.fields.String(dump_only=True)
-
-
 class TransitionResultSchema(StaffArticleSchema):
     """The article after a workflow action, with what the caller should know about it."""
-
-    warnings = ma.fields.List(
-        ma.fields.Nested(WarningSchema),
-        dump_only=True,
-        metadata={
-            "description": "e.g. submit: the reading grade is above CLINIC_MAX_READING_GRADE"
-        },
-    )
 
 
 class ArticleWriteSchema(StaffArticleSchema):
@@ -148,6 +194,9 @@ class ArticleWriteSchema(StaffArticleSchema):
         metadata={"description": "One of `topics`; default the first"},
     )
     body_markdown = ma.fields.String(load_default="", validate=ma.validate.Length(max=500_000))
+    references = references_field(
+        metadata={"description": "The sources the body cites as `[@key]` (see docs/content.md)"}
+    )
     disclaimer_markdown = ma.fields.String(
         allow_none=True,
         validate=ma.validate.Length(max=5000),

@@ -2,7 +2,9 @@
 
 `unpublish` returns a published or archived article to draft; `reject` returns one in review
 to draft with the reviewer's comment. Publishing needs a reviewer's approval of the current
-revision, so any content change after the approval needs a new one. A reviewer may also
+revision, so any content change after the approval needs a new one, and the body to go live must
+include the shared blocks of the article's topics (`api.articles.required_blocks`: 409 listing
+`missing_blocks`). A reviewer may also
 approve a published article again: the periodic medical re-review that moves next_review_due.
 
 A published article stays online while its next revision is in review (`api.articles.live`):
@@ -19,6 +21,7 @@ from typing import Any
 from api.articles import live, reading_limit, staff
 from api.articles.models import Article, ArticleStatus
 from api.articles.permissions import Do, authorize, may
+from api.articles.required_blocks import check_required_blocks
 from api.audit.services import record
 from api.core import clock
 from api.core.errors import Problem
@@ -131,7 +134,8 @@ def _reject(article: Article, _user: User, data: dict[str, Any]) -> None:
     article.review_comment = data["comment"]
 
 
-def _publish(article: Article, _user: User, data: dict[str, Any]) -> None:
+def _publish(article: Article, user: User, data: dict[str, Any]) -> None:
+    check_required_blocks(article, **actions_now(user, article))
     if article.has_pending_revision:
         if "published_at" in data:
             raise Problem(

@@ -4,9 +4,10 @@ An article row counts while it is public (`api.articles.visibility`) before or a
 write; rows owned by an article (topic placements, slug redirects, link edges) count when
 their article does (a link: when its source does). Topics, topic relations and authors are
 public whatever they hold; a user counts only through the name and credentials shown as an
-article's reviewer. Everything else
-(drafts, revisions, audit, tokens, subscribers, outbox, webhooks) is invisible. A scheduled
-article is invisible until its time: the validator's newest publication time moves then.
+article's reviewer, and a shared block through its live text and topic (topics show them).
+Everything else (drafts, revisions, audit, tokens, subscribers, outbox, webhooks) is
+invisible. A scheduled article is invisible until its time: the validator's newest
+publication time moves then.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from api.articles.models import Article, ArticleSlugRedirect, ArticleTopic
 from api.articles.visibility import changes_public_attributes, is_public_state, public_filter
 from api.authors.models import Author
+from api.blocks.models import SharedBlock
 from api.links.models import ArticleLink
 from api.taxonomy.models import TopicRelation
 from api.topics.models import Topic
@@ -34,6 +36,7 @@ _ARTICLE_COLUMN = {
 }
 _ALWAYS_PUBLIC_TABLES = frozenset({"topics", "topic_relations", "authors", "users"})
 _REVIEWER_FIELDS = ("name", "credentials")
+_BLOCK_PUBLIC_FIELDS = ("body_html", "topic_id", "live_revision")
 
 
 def _before(article: Article, name: str) -> Any:
@@ -70,6 +73,10 @@ def _object_is_public(session: Session, obj: Any, *, changed: bool) -> bool:
     if isinstance(obj, ArticleLink):
         # Only a public source shows a link (its body, the target's backlinks).
         return _owner_is_public(session, obj.source_id)
+    if isinstance(obj, SharedBlock):
+        # Topics show their blocks' live text (`red_flags_html`); a pending revision is not news.
+        attrs = inspect(obj).attrs
+        return any(attrs[name].history.has_changes() for name in _BLOCK_PUBLIC_FIELDS)
     if isinstance(obj, User):
         attrs = inspect(obj).attrs
         return not changed or any(attrs[name].history.has_changes() for name in _REVIEWER_FIELDS)

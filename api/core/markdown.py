@@ -16,7 +16,7 @@ ALLOWED_TAGS = frozenset(
     {
         "a", "abbr", "aside", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt",
         "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
-        "img", "li", "ol", "p", "pre", "s", "span", "strong", "sub", "sup", "table",
+        "img", "li", "ol", "p", "pre", "s", "section", "span", "strong", "sub", "sup", "table",
         "tbody", "td", "th", "thead", "tr", "ul",
     }
 )  # fmt: skip
@@ -24,7 +24,7 @@ HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # Set on internal links when a body is read (api/links/rendering.py), never taken from a source.
 LINK_DATA_ATTRIBUTES = frozenset({"data-article-slug", "data-topic-slug"})
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
-    "a": {"href", "title", *LINK_DATA_ATTRIBUTES},
+    "a": {"href", "title", "id", *LINK_DATA_ATTRIBUTES},
     "abbr": {"title"},
     "img": {"src", "alt", "title", "width", "height"},
     "ol": {"start"},
@@ -32,6 +32,10 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "th": {"align"},
     **{heading: {"id", "class"} for heading in HEADINGS},
     "aside": {"class", "data-callout", "role", "aria-label"},
+    # Citations (api/articles/citations.py): markers and the References list.
+    "sup": {"class"},
+    "section": {"class"},
+    "li": {"id"},
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 # Care callouts (api/articles/callouts.py): the only classes and values the allowlist admits.
@@ -48,6 +52,13 @@ CALLOUT_KINDS = frozenset(CALLOUT_LABELS)
 _CALLOUT_CLASSES = {
     "aside": frozenset({"callout", *(f"callout-{kind}" for kind in CALLOUT_KINDS)}),
     **{heading: frozenset({"callout-title"}) for heading in HEADINGS},
+    "sup": frozenset({"citation"}),
+    "section": frozenset({"references"}),
+}
+# Ids outside headings: only a citation marker's (`cite-<key>-<n>`) and a reference's (`ref-<key>`).
+_IDS = {
+    "a": re.compile(r"cite-[a-z0-9][a-z0-9-]*-[0-9]+"),
+    "li": re.compile(r"ref-[a-z0-9][a-z0-9-]*"),
 }
 _CALLOUT_VALUES = {
     "data-callout": CALLOUT_KINDS,
@@ -57,8 +68,11 @@ _CALLOUT_VALUES = {
 
 
 def callout_attribute(tag: str, attribute: str, value: str) -> str | None:
-    """`class` keeps only the callout classes of its tag; the other callout attributes only
-    their fixed values: the allowlist grows by these exact strings, nothing a writer chooses."""
+    """`class` keeps only the callout (and citation) classes of its tag; the other callout
+    attributes only their fixed values, and an `id` outside headings only the citation forms:
+    the allowlist grows by these exact strings and patterns, nothing a writer chooses."""
+    if attribute == "id" and tag in _IDS:
+        return value if _IDS[tag].fullmatch(value) else None
     if attribute == "class":
         kept = [name for name in value.split() if name in _CALLOUT_CLASSES.get(tag, ())]
         return " ".join(dict.fromkeys(kept)) or None
@@ -178,10 +192,17 @@ def prose_of(tokens: list[Any]) -> str:
     return "\n".join(sentences)
 
 
-def render_markdown(source: str, parser: MarkdownIt | None = None) -> Rendered:
-    """Render CommonMark, sanitize it, and list its headings with their anchor ids in order."""
+def render_markdown(
+    source: str, parser: MarkdownIt | None = None, env: dict[str, Any] | None = None
+) -> Rendered:
+    """Render CommonMark, sanitize it, and list its headings with their anchor ids in order.
+
+    `env` is markdown-it's environment: what plugins read (an article's references, its
+    shared blocks: `api.articles.includes`) and record (the references it cites) during this
+    one render."""
     parser = parser or _PARSER
-    tokens = parser.parse(source)
+    env = {} if env is None else env
+    tokens = parser.parse(source, env)
     toc = []
     for index, token in enumerate(tokens):
         if token.type == "heading_open":
@@ -193,5 +214,5 @@ def render_markdown(source: str, parser: MarkdownIt | None = None) -> Rendered:
                     "anchor": token.attrGet("id"),
                 }
             )
-    markup = sanitize_html(parser.renderer.render(tokens, parser.options, {}))
+    markup = sanitize_html(parser.renderer.render(tokens, parser.options, env))
     return Rendered(html=markup, text=html_to_text(markup), toc=toc, prose=prose_of(tokens))

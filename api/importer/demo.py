@@ -1,4 +1,5 @@
-"""The demo's staff, and demo articles published the one way there is: through review."""
+"""The demo's staff, and demo articles and shared blocks published the one way there is:
+through review."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from sqlalchemy import select
 from api.articles import reading_limit, staff
 from api.articles.models import Article
 from api.articles.workflow import transition
+from api.blocks import actions as blocks
+from api.blocks.models import SharedBlock
 from api.extensions import db
 from api.users.models import Role, User
 from api.users.services import create_user
@@ -48,3 +51,12 @@ def publish_through_review(article: Article, published_at: dt.datetime | None) -
     if published_at is not None:
         publish["published_at"] = published_at
     return transition(editor, article, publish)
+
+
+def approve_block_through_review(data: dict[str, Any]) -> SharedBlock:
+    """Create (demo editor), submit (demo editor), approve (demo reviewer): all audited."""
+    editor, reviewer = _user(DEMO_EDITOR), _user(DEMO_REVIEWER)
+    block = blocks.create_block(editor, data)
+    blocks.transition(editor, block, {"action": "submit"})
+    blocks.transition(reviewer, block, {"action": "approve", "comment": "Demo content reviewed."})
+    return block

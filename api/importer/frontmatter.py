@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import marshmallow as ma
 import yaml
 
-from api.articles.models import ArticleStatus
+from api.articles.models import AUDIENCES, ArticleStatus
+from api.articles.references import references_field
 from api.core.smorest import Schema
 from api.core.validation import SLUG, HttpUrl
+
+CLOSING = re.compile(r"^---[ \t\r]*$\n?", re.MULTILINE)
 
 
 class FrontMatterError(ValueError):
@@ -38,23 +42,45 @@ class ArticleFrontMatterSchema(Schema):
     feature_image_url = HttpUrl(allow_none=True)
     feature_image_alt = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=300))
     canonical_url = HttpUrl(allow_none=True)
+    audience = ma.fields.String(validate=ma.validate.OneOf(AUDIENCES))
+    disclaimer_markdown = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=5000))
+    references = references_field()
 
 
 def _yaml_dates_as_text(value: Any) -> Any:
-    # YAML turns unquoted timestamps into datetimes; the schema wants ISO 8601 text.
+    # YAML turns unquoted timestamps into datetimes (a reference's `accessed` date too); the
+    # schema wants ISO 8601 text.
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
+    if isinstance(value, list):
+        return [_yaml_dates_as_text(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _yaml_dates_as_text(item) for key, item in value.items()}
     return value
+
+
+def _messages(name: str, messages: Any) -> list[str]:
+    """Flat "field: reason" lines; nested ones named like `references[1].doi`."""
+    if isinstance(messages, dict):
+        return [
+            line
+            for key, inner in messages.items()
+            for line in _messages(
+                f"{name}[{key}]" if isinstance(key, int) else f"{name}.{key}", inner
+            )
+        ]
+    return [f"{name}: {' '.join(map(str, messages))}"]
 
 
 def parse_article(text: str) -> dict[str, Any]:
     """Validated article fields, body included, from the text of a Markdown file."""
     if not text.startswith("---"):
         raise FrontMatterError("the file must start with a '---' front matter block")
-    try:
-        _, header, body = text.split("---", 2)
-    except ValueError:
-        raise FrontMatterError("the front matter block is not closed by '---'") from None
+    # Closed by the first line that is `---` alone, so a value may hold "---" (a title).
+    found = CLOSING.search(text, 3)
+    if found is None:
+        raise FrontMatterError("the front matter block is not closed by '---'")
+    header, body = text[3 : found.start()], text[found.end() :]
     try:
         meta = yaml.safe_load(header)
     except yaml.YAMLError as error:
@@ -66,8 +92,10 @@ def parse_article(text: str) -> dict[str, Any]:
         fields = ArticleFrontMatterSchema().load(meta)
     except ma.ValidationError as error:
         problems = "; ".join(
-            f"{name}: {' '.join(map(str, msgs))}" for name, msgs in error.messages.items()
-        )  # type: ignore[union-attr]
+            line
+            for name, msgs in error.messages.items()  # type: ignore[union-attr]
+            for line in _messages(str(name), msgs)
+        )
         valid = error.valid_data if isinstance(error.valid_data, dict) else {}
         raise FrontMatterError(problems, fields=valid) from None
     fields["body_markdown"] = body.lstrip("\n")

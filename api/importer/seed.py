@@ -21,10 +21,12 @@ from api.articles.models import Article, ArticleStatus
 from api.authors.models import Author
 from api.authors.schemas import AuthorSchema
 from api.authors.services import save_author
+from api.blocks.schemas import SharedBlockWriteSchema
+from api.blocks.services import block_by_key
 from api.core.errors import Problem
 from api.extensions import db
 from api.importer.articles import import_fields
-from api.importer.demo import publish_through_review
+from api.importer.demo import approve_block_through_review, publish_through_review
 from api.importer.frontmatter import FrontMatterError, parse_article
 from api.importer.services import problem_text
 from api.topics.models import Topic
@@ -33,8 +35,8 @@ from api.topics.services import save_topic
 
 # Keys of seed/topics.yaml loaded after the articles (pillars name articles), or structural.
 TOPIC_GRAPH_KEYS = ("children", "related", "pillar")
-# A line of an article file replaced by a shared file of seed/shared/, e.g. `{{red-flags}}`.
-SHARED_DIRECTORY = "shared"
+# Shared blocks (a topic's red flags): seed/blocks/<group>/<name>.md is the block <group>/<name>.
+BLOCKS_DIRECTORY = "blocks"
 
 
 @dataclass
@@ -90,16 +92,35 @@ def seed_authors(path: Path, report: SeedReport) -> None:
         report.created.append(f"author {data['slug']}")
 
 
-def with_shared_text(text: str, directory: Path) -> str:
-    """Replace each line `{{name}}` by seed/shared/<name>.md, so shared wording is identical."""
-    lines = []
-    for line in text.splitlines(keepends=True):
-        name = line.strip()
-        if name.startswith("{{") and name.endswith("}}"):
-            shared = directory / SHARED_DIRECTORY / f"{name[2:-2].strip()}.md"
-            line = shared.read_text(encoding="utf-8").rstrip("\n") + "\n"
-        lines.append(line)
-    return "".join(lines)
+def _block_file(path: Path, directory: Path) -> dict[str, Any]:
+    """A block file: front matter (`title`, optional `topic`) and the body as its Markdown."""
+    parts = path.read_text(encoding="utf-8").split("---", 2)
+    header, body = (parts[1], parts[2]) if len(parts) == 3 and not parts[0] else ("", "")
+    fields = yaml.safe_load(header) if header.strip() else None
+    if not isinstance(fields, dict) or not body.strip():
+        raise FrontMatterError(f"{path.name}: expected '---' front matter, then the block's text")
+    key = path.relative_to(directory / BLOCKS_DIRECTORY).with_suffix("").as_posix()
+    return {**fields, "key": key, "body_markdown": body.lstrip("\n")}
+
+
+def seed_blocks(directory: Path, report: SeedReport) -> None:
+    """Create the missing shared blocks, approved by the demo reviewer (before the articles
+    that include them); each file in its own transaction, like articles."""
+    for path in sorted((directory / BLOCKS_DIRECTORY).glob("*/*.md")):
+        try:
+            with db.transaction():
+                data = SharedBlockWriteSchema().load(_block_file(path, directory))
+                if block_by_key(data["key"]) is not None:
+                    report.skipped.append(f"shared block {data['key']}")
+                    continue
+                approve_block_through_review(data)
+                report.created.append(f"shared block {data['key']}")
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, FrontMatterError) as error:
+            report.errors.append((path, str(error)))
+        except ma.ValidationError as error:
+            report.errors.append((path, str(error.messages)))
+        except Problem as problem:
+            report.errors.append((path, problem_text(problem)))
 
 
 def _article_exists(slug: str) -> bool:
@@ -109,7 +130,7 @@ def _article_exists(slug: str) -> bool:
 
 def seed_article(path: Path, directory: Path, report: SeedReport) -> None:
     """Create the article of one file unless its slug exists (or once existed)."""
-    fields = parse_article(with_shared_text(path.read_text(encoding="utf-8"), directory))
+    fields = parse_article(path.read_text(encoding="utf-8"))
     if _article_exists(fields["slug"]):
         report.skipped.append(f"article {fields['slug']}")
         return
@@ -151,7 +172,8 @@ def seed_topic_graph(path: Path, created: set[str]) -> None:
 
 
 def load_seed(directory: Path) -> SeedReport:
-    """Load the topics, authors and articles of `directory` that the store does not have."""
+    """Load the topics, authors, shared blocks and articles of `directory` that the store does
+    not have."""
     report = SeedReport()
     try:
         with db.transaction():
@@ -159,6 +181,7 @@ def load_seed(directory: Path) -> SeedReport:
             seed_authors(directory / "authors.yaml", report)
     except ma.ValidationError as error:
         raise FrontMatterError(f"seed data is invalid: {error.messages}") from None
+    seed_blocks(directory, report)
     seed_articles(directory, report)
     try:
         with db.transaction():

@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
 from api.articles.callouts import callouts_plugin
+from api.articles.citations import citations_plugin
+from api.articles.includes import SHARED_BLOCKS, Resolver, included_keys, includes_plugin
 from api.core.markdown import Rendered, make_parser, render_markdown
 
 SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
@@ -48,6 +51,10 @@ class Target:
 @dataclass(frozen=True)
 class RenderedBody(Rendered):
     link_slugs: tuple[str, ...] = ()
+    # The references the body cites, numbered in citation order (api/articles/citations.py).
+    cited_references: tuple[dict[str, Any], ...] = ()
+    # The shared blocks the body includes (`::: include <key>`), in order.
+    block_keys: tuple[str, ...] = ()
 
 
 def _wikilink(state: StateInline, silent: bool) -> bool:
@@ -70,6 +77,8 @@ def _article_parser() -> MarkdownIt:
     parser = make_parser()
     parser.inline.ruler.before("link", "wikilink", _wikilink)
     parser.use(callouts_plugin)
+    parser.use(citations_plugin)
+    parser.use(includes_plugin)
     return parser
 
 
@@ -91,9 +100,23 @@ def _mark_internal_links(markup: str) -> tuple[str, list[str]]:
     return ANCHOR.sub(mark, markup), list(dict.fromkeys(slugs))
 
 
-def render_article_body(source: str) -> RenderedBody:
-    """Render an article body; internal links become markers and are listed by slug."""
-    rendered = render_markdown(source, _PARSER)
+def render_article_body(
+    source: str, shared_blocks: Resolver, references: Sequence[dict[str, Any]] = ()
+) -> RenderedBody:
+    """Render an article body citing `references`; internal links become markers and are
+    listed by slug.
+
+    `shared_blocks` answers the live Markdown of the blocks the body includes
+    (`api.articles.includes`); the keys it was asked for are listed too.
+    """
+    keys: list[str] = []
+
+    def resolve(wanted: list[str]) -> Mapping[str, str]:
+        keys.extend(wanted)
+        return shared_blocks(wanted)
+
+    env: dict[str, Any] = {"article_references": list(references), SHARED_BLOCKS: resolve}
+    rendered = render_markdown(source, _PARSER, env)
     markup, slugs = _mark_internal_links(rendered.html)
     return RenderedBody(
         html=markup,
@@ -101,7 +124,20 @@ def render_article_body(source: str) -> RenderedBody:
         toc=rendered.toc,
         prose=rendered.prose,
         link_slugs=tuple(slugs),
+        cited_references=tuple(env.get("cited_references") or ()),
+        block_keys=tuple(keys),
     )
+
+
+def render_shared_block(source: str) -> Rendered:
+    """A shared block's own body, as articles include it (callouts; no includes, no link
+    markers: its internal links keep their written href)."""
+    return render_markdown(source, _PARSER)
+
+
+def block_keys_of(source: str) -> list[str]:
+    """The keys of the shared blocks an article body includes (parsed, not looked up)."""
+    return included_keys(_PARSER, source)
 
 
 # The href of an internal link: (kind "article" or "topic", slug) -> URL.

@@ -37,6 +37,9 @@ COLUMNS = (
     "unsubscribe_method",
     "erased_at",
     "last_signup_at",
+    "hard_bounces",
+    "last_bounced_at",
+    "suspended_at",
     "created_at",
     "updated_at",
 )

@@ -14,7 +14,8 @@ class SubscriptionStatus(enum.StrEnum):
     PENDING = "pending"  # signed up, waiting for the confirmation link to be used
     ACTIVE = "active"
     UNSUBSCRIBED = "unsubscribed"
-    BOUNCED = "bounced"
+    # BOUNCE_LIMIT hard bounces: no mail until the address signs up and confirms again.
+    SUSPENDED = "suspended"
     ERASED = "erased"  # a tombstone: personal data removed on request
 
 
@@ -90,6 +91,11 @@ class Subscription(TimestampMixin, Base):
     # An UnsubscribeMethod value; a plain column (no CHECK) so that adding one needs no rebuild.
     unsubscribe_method: Mapped[str | None] = mapped_column(String(20))
     erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Permanent SMTP refusals (5xx) since the address was last confirmed; at BOUNCE_LIMIT the
+    # subscription is suspended.
+    hard_bounces: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_bounced_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    suspended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     last_signup_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     # Public half of the long-lived unsubscribe/preferences token (see tokens.py).
     token_key: Mapped[str | None] = mapped_column(String(40), unique=True)

@@ -10,7 +10,7 @@ from api.core.errors import Problem
 from api.core.pagination import SelectPage
 from api.core.smorest import Blueprint
 from api.extensions import limiter
-from api.newsletter import export, pages, services, staff
+from api.newsletter import bounces, export, pages, services, staff
 from api.newsletter.models import Subscription, UnsubscribeMethod
 from api.newsletter.ratelimits import email_limit_key, no_email_to_limit
 from api.newsletter.schemas import (
@@ -28,7 +28,7 @@ from api.newsletter.schemas import (
     UnsubscribePageQuerySchema,
 )
 from api.newsletter.tokens import token_key_of
-from api.outbox.worker import register_refusal_hook
+from api.outbox.worker import register_guard, register_refusal_hook
 from api.users.models import Role
 
 blp = Blueprint(
@@ -50,7 +50,8 @@ TOKEN_BODY = {
 }
 
 
-register_refusal_hook(services.OUTBOX_REFERENCE_PREFIX, services.mark_bounced)
+register_refusal_hook(bounces.count_hard_bounce)
+register_guard(bounces.send_veto)
 
 
 @blp.before_request

@@ -166,6 +166,16 @@ class SubscriberSchema(Schema):
     )
     erased_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
     last_signup_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
+    hard_bounces = ma.fields.Integer(
+        dump_only=True,
+        metadata={"description": "Permanent SMTP refusals since the address was last confirmed"},
+    )
+    last_bounced_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
+    suspended_at = ma.fields.AwareDateTime(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "When BOUNCE_LIMIT hard bounces suspended it (status suspended)"},
+    )
     created_at = ma.fields.AwareDateTime(dump_only=True)
     updated_at = ma.fields.AwareDateTime(dump_only=True)
 

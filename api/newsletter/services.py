@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Insert, select, update
+from sqlalchemy import Insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -181,20 +181,6 @@ def outbox_reference(subscription_id: int) -> str:
     return f"{OUTBOX_REFERENCE_PREFIX}{subscription_id}"
 
 
-def mark_bounced(reference: str) -> None:
-    """The mail server refused this subscription's address for good: stop mailing it."""
-    subscription_id = int(reference.removeprefix(OUTBOX_REFERENCE_PREFIX))
-    db.session.execute(
-        update(Subscription)
-        .where(
-            Subscription.id == subscription_id,
-            Subscription.status.in_([SubscriptionStatus.PENDING, SubscriptionStatus.ACTIVE]),
-        )
-        .values(status=SubscriptionStatus.BOUNCED, updated_at=clock.now())
-        .execution_options(synchronize_session=False)
-    )
-
-
 def _bad_token(detail: str) -> Problem:
     return Problem(400, detail, errors={"token": [detail]})
 
@@ -226,6 +212,9 @@ def confirm(token: str) -> Subscription:
     subscription.confirm_used_at = now
     subscription.unsubscribed_at = None
     subscription.unsubscribe_method = None
+    # A confirmed address receives mail again: earlier bounces (and a suspension) are history.
+    subscription.hard_bounces = 0
+    subscription.suspended_at = None
     db.session.flush()
     return subscription
 

@@ -1,6 +1,7 @@
 """Email delivery: SMTP through smtplib, or the log (MAIL_BACKEND=log, or development).
 
-Payload of an "email" outbox message: `to`, `subject`, `text`, optional `html` and `headers`.
+Payload of an "email" outbox message: `to`, `subject`, `text`, optional `html` and `headers`;
+the worker adds `outbox_key`, which makes the Message-ID stable across attempts.
 
 Without MAIL_SERVER, mail to the reserved example domains (RFC 2606/6761: example.com,
 *.example, *.test, ...) is written to the log, which is what development needs; mail to a real
@@ -13,6 +14,8 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import threading
+import time
 from collections.abc import Mapping
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -66,6 +69,14 @@ def message_id_domain(config: Mapping[str, Any]) -> str:
     return str(config["MAIL_DEFAULT_SENDER"]).rpartition("@")[2].strip(" >") or "localhost"
 
 
+def message_id(payload: Mapping[str, Any], config: Mapping[str, Any]) -> str:
+    """The same Message-ID on every attempt at one outbox message (its `outbox_key`): should a
+    crash ever make the worker send a message twice, the copies are recognisably one."""
+    domain = message_id_domain(config)
+    key = payload.get("outbox_key")
+    return f"<{key}.careleaf@{domain}>" if key else make_msgid(domain=domain)
+
+
 def build_message(payload: Mapping[str, Any], config: Mapping[str, Any]) -> EmailMessage:
     """The MIME message of an email payload: text, optional HTML alternative, extra headers.
 
@@ -78,8 +89,9 @@ def build_message(payload: Mapping[str, Any], config: Mapping[str, Any]) -> Emai
     message["To"] = payload["to"]
     message["Subject"] = payload["subject"]
     message["Date"] = format_datetime(clock.now(), usegmt=True)
-    message["Message-ID"] = make_msgid(domain=message_id_domain(config))
     headers = dict(payload.get("headers") or {})
+    if "Message-ID" not in headers:
+        message["Message-ID"] = message_id(payload, config)
     if "<https://" in headers.get("List-Unsubscribe", ""):
         headers.setdefault("List-Unsubscribe-Post", ONE_CLICK)
     for name, value in headers.items():
@@ -91,7 +103,10 @@ def build_message(payload: Mapping[str, Any], config: Mapping[str, Any]) -> Emai
 
 
 def send_email(payload: Mapping[str, Any], config: Mapping[str, Any]) -> None:
-    """Deliver one email; raises PermanentFailure when the server refuses it for good."""
+    """Deliver one email; raises PermanentFailure when the server refuses it for good.
+
+    Returns as soon as the server has accepted the message (the reply to DATA): the caller
+    records it at once, and the connection stays open for the next message (`hang_up`)."""
     message = build_message(payload, config)
     to_log = config.get("MAIL_BACKEND") == "log"
     if not to_log and not config.get("MAIL_SERVER"):
@@ -119,19 +134,51 @@ def send_email(payload: Mapping[str, Any], config: Mapping[str, Any]) -> None:
         raise
 
 
+# One open SMTP connection per worker thread, reused from message to message: a new connection
+# per message costs a TCP (and TLS) handshake, EHLO and AUTH each time.
+_line = threading.local()
+# A connection idle longer than this is probed (NOOP) before use: servers drop idle clients.
+IDLE_PROBE_SECONDS = 5.0
+_SERVER_SETTINGS = ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_SSL", "MAIL_USE_TLS", "MAIL_USERNAME")
+# Refusals after which smtplib has already reset the transaction: the connection stays usable.
+_TRANSACTION_REFUSALS = (
+    smtplib.SMTPRecipientsRefused,
+    smtplib.SMTPSenderRefused,
+    smtplib.SMTPDataError,
+)
+
+
 def _send(config: Mapping[str, Any], message: EmailMessage) -> None:
-    smtp = _connect(config)
+    smtp = _connection(config)
     try:
         smtp.send_message(message)
+    except _TRANSACTION_REFUSALS:
+        _line.used_at = time.monotonic()
+        raise
     except BaseException:
         # Drop the connection: a polite QUIT to a server that stopped answering would wait
         # out another MAIL_TIMEOUT (and hold a stopping worker past its deadline).
-        smtp.close()
+        _drop()
         raise
-    try:
-        smtp.quit()
-    except OSError:  # smtplib's errors and socket timeouts alike
-        smtp.close()  # the mail was accepted; a failed goodbye does not undo that
+    _line.used_at = time.monotonic()
+
+
+def _connection(config: Mapping[str, Any]) -> smtplib.SMTP:
+    server = tuple(config.get(name) for name in _SERVER_SETTINGS)
+    smtp: smtplib.SMTP | None = getattr(_line, "smtp", None)
+    if smtp is not None and _line.server != server:
+        hang_up()  # another app (tests) or changed settings: not this connection's server
+        smtp = None
+    if smtp is not None and time.monotonic() - _line.used_at > IDLE_PROBE_SECONDS:
+        try:
+            smtp.noop()
+        except (OSError, smtplib.SMTPException):
+            _drop()
+            smtp = None
+    if smtp is None:
+        smtp = _connect(config)
+        _line.smtp, _line.server, _line.used_at = smtp, server, time.monotonic()
+    return smtp
 
 
 def _connect(config: Mapping[str, Any]) -> smtplib.SMTP:
@@ -149,6 +196,26 @@ def _connect(config: Mapping[str, Any]) -> smtplib.SMTP:
         smtp.close()
         raise
     return smtp
+
+
+def _drop() -> None:
+    smtp = getattr(_line, "smtp", None)
+    _line.smtp = None
+    if smtp is not None:
+        smtp.close()
+
+
+def hang_up() -> None:
+    """Say goodbye on this thread's open connection, if any (the worker calls it when idle)."""
+    smtp = getattr(_line, "smtp", None)
+    if smtp is None:
+        return
+    try:
+        smtp.quit()
+    except OSError:  # smtplib's errors and socket timeouts alike: the mail was already accepted
+        pass
+    finally:
+        _drop()
 
 
 def readable(message: EmailMessage) -> str:

@@ -15,6 +15,8 @@ class OutboxStatus(enum.StrEnum):
     SENDING = "sending"  # claimed by a worker until `claimed_until`
     SENT = "sent"
     FAILED = "failed"  # after the last attempt, or a permanent refusal: staff look at these
+    # Never sent, on purpose: its recipient left (unsubscribed, suspended) after it was queued.
+    SKIPPED = "skipped"
 
 
 class OutboxMessage(TimestampMixin, Base):

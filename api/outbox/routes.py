@@ -7,7 +7,7 @@ from flask.views import MethodView
 from api.core.auth import staff_only
 from api.core.pagination import SelectPage
 from api.core.smorest import Blueprint
-from api.outbox import services
+from api.outbox import staff
 from api.outbox.models import OutboxMessage
 from api.outbox.schemas import OutboxMessageSchema, OutboxQuerySchema
 from api.users.models import Role
@@ -25,7 +25,7 @@ class OutboxMessages(MethodView):
     @blp.paginate(SelectPage)
     def get(self, filters: dict[str, Any]) -> Any:
         """List outbox messages, newest first (status=failed: what staff must look at)"""
-        return services.messages_query(**filters)
+        return staff.messages_query(**filters)
 
 
 @blp.route("/<int:message_id>/retry")
@@ -36,4 +36,4 @@ class OutboxRetry(MethodView):
     @blp.alt_response(409, description="The message has not failed")
     def post(self, message_id: int) -> OutboxMessage:
         """Queue a failed message again, with a fresh set of attempts"""
-        return services.retry(message_id)
+        return staff.retry(message_id)

@@ -5,21 +5,24 @@ Claiming is safe with several workers: on PostgreSQL the due rows are locked wit
 a conditional UPDATE that only succeeds for rows still due, which is what protects SQLite.
 A claim is a lease: a worker that dies mid-delivery leaves the row to be claimed again once
 `claimed_until` passes (at-least-once delivery for crashes, never two concurrent sends); a
-worker told to stop hands back the messages it has not started at once (`release`).
+worker told to stop hands back the messages it has not started at once (`release`). Each
+outcome is committed on its own, right after it happened: a crash loses at most the record of
+the message in hand (see docs/newsletter.md, "The outbox at scale").
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, and_, delete, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 
 from api.core import clock
-from api.core.errors import Problem
 from api.extensions import db
 from api.outbox.mailer import has_real_recipient
 from api.outbox.models import OutboxMessage, OutboxStatus
@@ -37,6 +40,13 @@ class ClaimedMessage:
     attempts: int
     max_attempts: int
     reference: str | None
+    created_at: dt.datetime
+    claimed_until: dt.datetime
+
+    @property
+    def key(self) -> str:
+        """Stable across attempts and unique across stores (ids restart in a new database)."""
+        return f"{self.id}.{self.created_at.strftime('%Y%m%d%H%M%S%f')}"
 
 
 def enqueue(kind: str, payload: dict[str, Any], *, reference: str | None = None) -> OutboxMessage:
@@ -109,16 +119,22 @@ def _claim(worker: str, ids: list[int]) -> list[ClaimedMessage]:
                 OutboxMessage.attempts,
                 OutboxMessage.max_attempts,
                 OutboxMessage.reference,
+                OutboxMessage.created_at,
+                OutboxMessage.claimed_until,
             )
             .execution_options(synchronize_session=False)
         ).all()
     return sorted((ClaimedMessage(*row) for row in rows), key=lambda message: message.id)
 
 
-def _finish(message: ClaimedMessage, worker: str, **values: Any) -> None:
-    # Only the worker holding the claim may settle it (a lapsed lease may have moved it on).
+def _finish(
+    message: ClaimedMessage, worker: str, then: Callable[[], None] | None = None, **values: Any
+) -> bool:
+    """Settle a claim; `then` runs in the same transaction, only if the claim was still ours.
+
+    Only the worker holding the claim may settle it (a lapsed lease may have moved it on)."""
     with db.transaction() as session:
-        session.execute(
+        result = session.execute(
             update(OutboxMessage)
             .where(
                 OutboxMessage.id == message.id,
@@ -128,6 +144,10 @@ def _finish(message: ClaimedMessage, worker: str, **values: Any) -> None:
             .values(claimed_by=None, claimed_until=None, updated_at=clock.now(), **values)
             .execution_options(synchronize_session=False)
         )
+        settled = bool(result.rowcount)
+        if settled and then is not None:
+            then()
+    return settled
 
 
 def release(messages: list[ClaimedMessage], worker: str) -> int:
@@ -159,13 +179,31 @@ def record_sent(message: ClaimedMessage, worker: str) -> None:
     _finish(message, worker, status=OutboxStatus.SENT, sent_at=clock.now(), last_error=None)
 
 
+def record_skipped(message: ClaimedMessage, worker: str, reason: str) -> None:
+    """Never send it: its recipient left between queueing and sending (the attempt is undone)."""
+    _finish(
+        message,
+        worker,
+        status=OutboxStatus.SKIPPED,
+        attempts=OutboxMessage.attempts - 1,
+        last_error=redact(reason),
+    )
+
+
 def record_failure(
-    message: ClaimedMessage, worker: str, error: str, *, permanent: bool
+    message: ClaimedMessage,
+    worker: str,
+    error: str,
+    *,
+    permanent: bool,
+    on_refusal: Callable[[], None] | None = None,
 ) -> dt.datetime | None:
-    """Schedule the next attempt (exponential backoff), or fail for good; returns when."""
+    """Schedule the next attempt (backoff), or fail for good; returns when. `on_refusal` runs
+    with a permanent failure, in its transaction (a bounce is counted once, with its message)."""
     error = redact(error)
     if permanent or message.attempts >= message.max_attempts:
-        _finish(message, worker, status=OutboxStatus.FAILED, last_error=error)
+        then = on_refusal if permanent else None
+        _finish(message, worker, then, status=OutboxStatus.FAILED, last_error=error)
         return None
     retry_at = clock.now() + backoff(message.attempts)
     _finish(
@@ -175,10 +213,14 @@ def record_failure(
 
 
 def backoff(attempts: int) -> dt.timedelta:
-    """Delay after the `attempts`-th failed attempt: base, 2x base, 4x base... capped."""
+    """Delay after the `attempts`-th failed attempt: base, 2x base, 4x base... capped, then a
+    random half of it taken off ("equal jitter"), so that messages that failed together (a
+    server outage) do not all come back in the same second."""
     config = current_app.config
-    seconds = config["OUTBOX_BACKOFF_SECONDS"] * 2 ** max(attempts - 1, 0)
-    return dt.timedelta(seconds=min(seconds, config["OUTBOX_BACKOFF_MAX_SECONDS"]))
+    ceiling = config["OUTBOX_BACKOFF_SECONDS"] * 2 ** max(attempts - 1, 0)
+    ceiling = min(ceiling, config["OUTBOX_BACKOFF_MAX_SECONDS"])
+    # Whole seconds, like clock.now(). Not a secret: the ordinary generator is fine.
+    return dt.timedelta(seconds=round(random.uniform(ceiling / 2, ceiling)))  # noqa: S311
 
 
 def redact(text: str) -> str:
@@ -202,30 +244,6 @@ def holds_mail_for_real_recipients() -> bool:
     finally:
         payloads.close()  # stopping at the first one leaves PostgreSQL's server cursor open
         db.session.rollback()  # the worker holds no transaction open while it runs
-
-
-def messages_query(status: OutboxStatus | None = None, kind: str | None = None) -> Select[Any]:
-    """Outbox messages for staff, newest first, optionally by status and kind."""
-    query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
-    if status is not None:
-        query = query.where(OutboxMessage.status == status)
-    if kind is not None:
-        query = query.where(OutboxMessage.kind == kind)
-    return query
-
-
-def retry(message_id: int) -> OutboxMessage:
-    """Put a failed message back in the queue with a fresh set of attempts."""
-    message = db.session.get(OutboxMessage, message_id, with_for_update=True)
-    if message is None:
-        raise Problem(404, "No outbox message has this id.")
-    if message.status is not OutboxStatus.FAILED:
-        raise Problem(409, "Only failed messages can be retried.")
-    message.status = OutboxStatus.PENDING
-    message.attempts = 0
-    message.next_attempt_at = clock.now()
-    db.session.flush()
-    return message
 
 
 def delete_for_reference(reference: str) -> int:

@@ -60,6 +60,14 @@ def check_may_sign(user: User, article: Article) -> bool:
     unqualified reviewer); 403 when they made the revision under review themselves, unless
     REVIEW_ALLOW_SELF_APPROVAL is on.
     """
+    return check_signer(
+        user, last_changed_by(article), f"revision {revision_under_review(article)} of this article"
+    )
+
+
+def check_signer(user: User, made_by_id: int | None, what: str) -> bool:
+    """`check_may_sign` for any reviewed content: `what` (e.g. "revision 3 of this article")
+    was made by the user `made_by_id`."""
     missing = _missing_profile(user)
     if missing:
         raise Problem(
@@ -69,16 +77,23 @@ def check_may_sign(user: User, article: Article) -> bool:
             "with PATCH /api/v1/users/<id> or `flask users create --credentials`.",
             errors={name: ["Required to approve."] for name in missing},
         )
-    if last_changed_by(article) != user.id:
+    if made_by_id != user.id:
         return False
     if current_app.config["REVIEW_ALLOW_SELF_APPROVAL"]:
         return True
     raise Problem(
         403,
-        f"You made revision {revision_under_review(article)} of this article, so someone else must "
-        "review it (separation of duties; REVIEW_ALLOW_SELF_APPROVAL is off).",
+        f"You made {what}, so someone else must review it (separation of duties; "
+        "REVIEW_ALLOW_SELF_APPROVAL is off).",
         errors={"action": ["Cannot approve your own change."]},
     )
+
+
+def may_sign_revision(user: User, made_by_id: int | None) -> bool:
+    """Whether `check_signer` would let the user approve content made by `made_by_id`."""
+    if _missing_profile(user):
+        return False
+    return current_app.config["REVIEW_ALLOW_SELF_APPROVAL"] or made_by_id != user.id
 
 
 def record_review(

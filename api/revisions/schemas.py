@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from api.articles.references import ReferenceSchema
 from api.articles.staff_schemas import StaffUserSchema
 from api.core.smorest import Schema
 
@@ -37,6 +38,11 @@ class RevisionContentSchema(Schema):
     feature_image_alt = ma.fields.String(dump_only=True, allow_none=True)
     audience = ma.fields.String(dump_only=True)
     disclaimer_markdown = ma.fields.String(dump_only=True, allow_none=True)
+    references = ma.fields.List(
+        ma.fields.Nested(ReferenceSchema),
+        dump_only=True,
+        metadata={"description": "Absent from revisions stored before it was reviewed content"},
+    )
 
 
 class RevisionSchema(RevisionSummarySchema):

@@ -30,9 +30,14 @@ CONTENT_FIELDS = (
     "feature_image_alt",
     "audience",
     "disclaimer_markdown",
+    "references",
 )
 # What a revision made before a content field existed holds for it.
-CONTENT_DEFAULTS: dict[str, Any] = {"audience": "patient", "disclaimer_markdown": None}
+CONTENT_DEFAULTS: dict[str, Any] = {
+    "audience": "patient",
+    "disclaimer_markdown": None,
+    "references": [],
+}
 
 
 def content_of(article: Article) -> dict[str, Any]:
@@ -51,6 +56,7 @@ def content_of(article: Article) -> dict[str, Any]:
         "feature_image_alt": article.feature_image_alt,
         "audience": article.audience,
         "disclaimer_markdown": article.disclaimer_markdown,
+        "references": list(article.references or []),
     }
 
 

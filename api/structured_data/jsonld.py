@@ -131,6 +131,37 @@ def _audience(audience: str) -> dict[str, str]:
     return {"@type": kind, "audienceType": audience_type}
 
 
+def _identifiers(reference: dict[str, Any]) -> list[dict[str, str]]:
+    kinds = (("doi", "DOI"), ("pmid", "PMID"))
+    return [
+        {"@type": "PropertyValue", "propertyID": label, "value": reference[name]}
+        for name, label in kinds
+        if reference.get(name)
+    ]
+
+
+def _citation(reference: dict[str, Any]) -> dict[str, Any]:
+    """A cited reference: a ScholarlyArticle when it has a DOI or PubMed id, else a
+    CreativeWork; `url` its first link (DOI, PubMed, web page), `sameAs` the others."""
+    links = [reference.get(name) for name in ("doi_url", "pubmed_url", "url")]
+    links = [link for link in links if link]
+    scholarly = bool(reference.get("doi") or reference.get("pmid"))
+    journal, publisher = reference.get("journal"), reference.get("publisher")
+    return _compact(
+        {
+            "@type": "ScholarlyArticle" if scholarly else "CreativeWork",
+            "name": reference["title"],
+            "author": [{"@type": "Person", "name": name} for name in reference.get("authors", [])],
+            "datePublished": str(reference["year"]) if reference.get("year") else None,
+            "isPartOf": {"@type": "Periodical", "name": journal} if journal else None,
+            "publisher": {"@type": "Organization", "name": publisher} if publisher else None,
+            "url": links[0] if links else None,
+            "sameAs": links[1:],
+            "identifier": _identifiers(reference),
+        }
+    )
+
+
 def medical_web_page(article: Article) -> dict[str, Any]:
     """The article as a schema.org MedicalWebPage (keys without a value are left out)."""
     url = _url(article.slug)
@@ -154,6 +185,7 @@ def medical_web_page(article: Article) -> dict[str, Any]:
             "dateModified": _date(article.updated_at),
             "audience": _audience(article.audience),
             "isPartOf": _pillar(article),
+            "citation": [_citation(reference) for reference in article.cited_references or []],
         }
     )
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import aliased
 from api.articles.models import Article, ArticleTopic
 from api.articles.services import in_topic_tree
 from api.articles.visibility import public_filter
+from api.blocks.services import red_flags_html
 from api.core.errors import Problem
 from api.extensions import db
 from api.taxonomy.models import TopicRelation
@@ -150,9 +151,11 @@ def add_see_also(topic_id: int, other_id: int) -> bool:
 
 
 def topic_page(slug: str) -> Topic:
-    """A topic with its tree position, related topics, public pillar and article count."""
+    """A topic with its tree position, related topics, public pillar, article count and the
+    live shared blocks its articles must include."""
     topic = topic_detail(slug)
     topic.related = related_topics(topic)  # type: ignore[attr-defined]
     count = select(func.count(Article.id)).where(public_filter(), in_topic_tree(slug))
     topic.published_article_count = db.session.scalar(count) or 0  # type: ignore[attr-defined]
+    topic.red_flags_html = red_flags_html(slug)  # type: ignore[attr-defined]
     return topic

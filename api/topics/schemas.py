@@ -152,6 +152,13 @@ class TopicDetailSchema(TopicSchema):
         dump_only=True, metadata={"description": "Including the articles of descendant topics"}
     )
     related = ma.fields.List(ma.fields.Nested(RelatedTopicSchema), dump_only=True)
+    red_flags_html = ma.fields.String(
+        dump_only=True,
+        metadata={
+            "description": "The approved shared blocks (red flags) that every article under "
+            "this topic includes: the topic's own and its ancestors'; empty when none"
+        },
+    )
 
     children = ma.fields.List(ma.fields.Nested(TopicSummarySchema), dump_only=True)
     breadcrumbs = ma.fields.List(
