@@ -9,7 +9,14 @@ import pytest
 
 from api.core.resource_urls import site_url
 from tests.support import images
-from tests.support.handouts import page_image, pdf_reader, pdf_text, qr_codes, save_artifact
+from tests.support.handouts import (
+    font_size,
+    page_image,
+    pdf_reader,
+    pdf_text,
+    qr_codes,
+    save_artifact,
+)
 from tests.support.hostile import ALL_VECTORS, publish
 from tests.support.images import upload
 from tests.support.staff import new_article, problem
@@ -25,7 +32,7 @@ CLINIC = {
     "CLINIC_PHONE": "(217) 555-0142",
     "CLINIC_DISCLAIMER": "This handout does not replace advice from **your own clinician**.",
 }
-BODY = """A sprain is a stretched or torn ligament. Most knee sprains heal in a few weeks.
+BODY = """A sprain is a stretched or torn ligament. Most knee sprains heal in a few weeks.[@aafp]
 
 ::: emergency
 Call 911 if the knee is cold, pale or numb, or the leg looks bent out of shape.
@@ -49,6 +56,17 @@ Start gentle bending and straightening once the pain eases. Walk short distances
 """
 
 
+REFERENCE = {
+    "key": "aafp",
+    "title": "Knee Sprains: Diagnosis and Treatment",
+    "authors": ["Doe J"],
+    "journal": "American Family Physician",
+    "year": 2024,
+    "url": "https://www.aafp.org/knee-sprains",
+    "accessed": "2026-11-01",
+}
+
+
 @pytest.fixture
 def clinic(make_app):
     """A client of an app with the clinic's details set."""
@@ -62,6 +80,7 @@ def article(make, make_staff):
     reviewer = make_staff("reviewer", name="Dr Maya Patel", credentials="MD")
     data = new_article(slug=SLUG, title="Knee sprain: care at home", body_markdown=BODY)
     data["summary"] = "How to look after a sprained knee, and when to get help."
+    data["references"] = [REFERENCE]
     assert admin.post("/api/v1/articles", data).status_code == 201
     publish(admin, reviewer, SLUG)
     return admin
@@ -81,6 +100,8 @@ def test_the_pdf_holds_the_article_its_review_the_clinic_and_the_disclaimer(clin
         "(217) 555-0142",
         "does not replace advice from your own clinician",
         "Book an appointment",
+        "References",
+        "Knee Sprains: Diagnosis and Treatment",  # the references section, after the body
     ):
         assert expected in text, expected
     assert 1 <= len(reader.pages) <= 3
@@ -98,13 +119,13 @@ def test_the_qr_code_on_page_one_opens_the_online_page(clinic, article, app):
         assert qr_codes(image) == [site_url("article", SLUG)]
 
 
-def test_large_print_has_bigger_type_and_more_pages(clinic, article):
+def test_large_print_sets_the_body_in_17_points(clinic, article):
     normal = pdf_reader(clinic.get(f"{URL}.pdf"))
-    response = clinic.get(f"{URL}.pdf", query_string={"size": "large", "paper": "a4"})
+    response = clinic.get(f"{URL}.pdf", query_string={"size": "large"})
     large = pdf_reader(response)
-    assert len(large.pages) > len(normal.pages)
-    width, height = large.pages[0].mediabox.width, large.pages[0].mediabox.height
-    assert (round(width), round(height)) == (595, 842)  # A4
+    sentence = "A sprain is a stretched"
+    assert (font_size(normal, sentence), font_size(large, sentence)) == (11.5, 17.0)
+    assert len(large.pages) >= len(normal.pages)
     assert "Dr Maya Patel" in pdf_text(large)
     save_artifact(page_image(response.data), "handout-large-page1.png")
     html = clinic.get(f"{URL}.html", query_string={"size": "large"}).get_data(as_text=True)
@@ -126,8 +147,13 @@ def test_the_html_is_the_printable_document_in_the_article_language(client, make
     assert "Revisión médica de:" not in html  # the colon comes from the style sheet
     assert '<dt>Revisión médica de</dt><dd class="reviewer">Dra. Ana Ruiz, MD</dd>' in html
     assert '"Página " counter(page) " de " counter(pages)' in html
-    text = pdf_text(pdf_reader(client.get("/api/v1/articles/esguince/handout.pdf")))
-    assert "Página 1 de 1" in text and "Escanee para leerlo en línea" in text
+    a4 = client.get("/api/v1/articles/esguince/handout.pdf", query_string={"paper": "a4"})
+    reader = pdf_reader(a4)
+    assert "Página 1 de 1" in pdf_text(reader) and "Escanee para leerlo en línea" in pdf_text(
+        reader
+    )
+    width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
+    assert (round(width), round(height)) == (595, 842)  # A4
     policy = response.headers["Content-Security-Policy"]
     assert "default-src 'none'" in policy and "script-src" not in policy
     assert "'unsafe-inline'" not in policy and "style-src 'sha256-" in policy

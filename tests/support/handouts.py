@@ -27,6 +27,22 @@ def pdf_text(reader: PdfReader) -> str:
     return " ".join(" ".join(page.extract_text() or "" for page in reader.pages).split())
 
 
+def font_size(reader: PdfReader, phrase: str) -> float:
+    """The size in points of the first run of text holding `phrase` (the run's font size
+    scaled by its text and current transformation matrices, as a viewer shows it)."""
+    sizes: list[float] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], _font: object, size: float) -> None:
+        if phrase in text:
+            sizes.append(round(size * abs(cm[0]) * abs(tm[0]), 1))
+
+    for page in reader.pages:
+        page.extract_text(visitor_text=visit)
+        if sizes:
+            return sizes[0]
+    raise AssertionError(f"{phrase!r} is not in the PDF")
+
+
 def page_image(pdf: bytes, number: int = 0, dpi: int = 150) -> Image.Image:
     document = pypdfium2.PdfDocument(pdf)
     try:
