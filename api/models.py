@@ -6,6 +6,7 @@ from api.authors.models import Author
 from api.caching.models import ContentState
 from api.changes.models import ChangeEvent
 from api.core.db import Base
+from api.issues.models import IssueDelivery, NewsletterIssue
 from api.links.models import ArticleLink
 from api.media.models import MediaItem, MediaRendition
 from api.newsletter.models import Newsletter, Subscription
@@ -34,9 +35,11 @@ __all__ = [
     "Base",
     "ChangeEvent",
     "ContentState",
+    "IssueDelivery",
     "MediaItem",
     "MediaRendition",
     "Newsletter",
+    "NewsletterIssue",
     "OutboxMessage",
     "SearchQueryDay",
     "SearchSuggestion",

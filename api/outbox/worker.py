@@ -23,6 +23,9 @@ Handler = Callable[[Mapping[str, Any], Mapping[str, Any]], None]
 HANDLERS: dict[str, Handler] = {"email": send_email}
 # reference prefix -> hook(reference), run in a transaction when a message is refused for good.
 REFUSAL_HOOKS: dict[str, Callable[[str], None]] = {}
+# Run at the start of every round: lets owners turn due work into messages (scheduled
+# newsletter issues), so that one process, the worker, does both.
+PRODUCERS: list[Callable[[], object]] = []
 # True while a handler has a message in hand: only then may a stop deadline interrupt it
 # (interrupting the bookkeeping around it would leave rows claimed until the lease ends).
 handing_over = False
@@ -31,6 +34,21 @@ handing_over = False
 def register_handler(kind: str, handler: Handler) -> None:
     """Teach the worker a new kind of message (webhooks, ...)."""
     HANDLERS[kind] = handler
+
+
+def register_producer(producer: Callable[[], object]) -> None:
+    """Run `producer` (it commits what it queues) before each round of claiming."""
+    if producer not in PRODUCERS:
+        PRODUCERS.append(producer)
+
+
+def _run_producers() -> None:
+    for producer in PRODUCERS:
+        try:
+            producer()
+        except Exception:
+            db.session.rollback()
+            log.exception("outbox producer %s failed; the worker keeps delivering", producer)
 
 
 def register_refusal_hook(reference_prefix: str, hook: Callable[[str], None]) -> None:
@@ -107,6 +125,7 @@ def run(*, once: bool, stop: threading.Event | None = None, worker: str | None =
     stop = stop or threading.Event()
     total = 0
     while not stop.is_set():
+        _run_producers()
         claimed = process_due(worker, config["OUTBOX_BATCH_SIZE"], stop)
         total += claimed
         if claimed:
