@@ -39,6 +39,7 @@ pytest_plugins = [
     "tests.support.newsletter",
     "tests.support.staff",
     "tests.support.hostile",
+    "tests.support.issues",
 ]
 
 

@@ -69,8 +69,12 @@ def claim_due() -> int | None:
     return issue_id
 
 
-def queue_issue(issue_id: int) -> int:
-    """Queue the claimed issue's messages, chunk by chunk; returns how many were queued."""
+def queue_issue(issue_id: int, max_chunks: int | None = None) -> int:
+    """Queue the claimed issue's messages, chunk by chunk; returns how many were queued.
+
+    With `max_chunks`, stop after that many chunks and leave the issue `sending` under its
+    lease, as a process that died there would: once the lease lapses, any process resumes it.
+    """
     issue = db.session.scalar(
         select(NewsletterIssue)
         .where(NewsletterIssue.id == issue_id)
@@ -79,8 +83,9 @@ def queue_issue(issue_id: int) -> int:
     assert issue is not None
     found = content.candidates(issue)  # once: the window is fixed, the articles are few
     chunk_size = current_app.config["NEWSLETTER_QUEUE_CHUNK_SIZE"]
-    after, queued = 0, 0
-    while True:
+    after, queued, chunks = 0, 0, 0
+    while max_chunks is None or chunks < max_chunks:
+        chunks += 1
         with db.transaction():
             chunk = _next_chunk(issue, after, chunk_size)
             if not chunk:
@@ -88,6 +93,8 @@ def queue_issue(issue_id: int) -> int:
             queued += _queue_chunk(issue, found, chunk)
             after = chunk[-1].id
             _extend_lease(issue_id)
+    else:
+        return queued  # stopped early: the issue stays claimed until its lease lapses
     with db.transaction() as session:
         session.execute(
             update(NewsletterIssue)

@@ -189,7 +189,12 @@ def preview(slug: str, issue_id: int, subscription_id: int) -> dict[str, Any]:
     issue = issue_for(slug, issue_id)
     require_postal_address()
     subscription = _subscription(issue, subscription_id)
-    answer: dict[str, Any] = {"subscriber": subscription.id, "receives": False, "headers": {}}
+    answer: dict[str, Any] = {
+        "subscriber": subscription.id,
+        "receives": False,
+        **dict.fromkeys(("to", "subject", "text", "html")),
+        "headers": {},
+    }
     if subscription.status is not SubscriptionStatus.ACTIVE:
         return {**answer, "reason": f"The subscription is {subscription.status.value}."}
     reader = reader_of(subscription)
