@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import marshmallow as ma
@@ -24,6 +25,13 @@ class ArticlesField(ma.fields.Field):
             ],
         }
         super().__init__(metadata=metadata, **kwargs)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> ArticlesField:
+        # Each schema's copy gets its own `oneOf` objects: shared ones would become YAML
+        # anchors in openapi.yaml, renumbering every other anchor of the document.
+        field = copy.copy(self)
+        field.metadata = copy.deepcopy(self.metadata, memo)
+        return field
 
     def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> Any:
         return AUTO if value is None else list(value)
