@@ -17,6 +17,7 @@ from api.articles.visibility import public_filter
 from api.core import clock
 from api.extensions import db
 from api.issues.models import IssueStatus, NewsletterIssue
+from api.newsletter.tokens import unsubscribe_token
 
 # A digest is a pointer to the site, not the site: the newest this many articles per message.
 MAX_ARTICLES = 12
@@ -42,6 +43,13 @@ class Reader:
     token: str  # the unsubscribe/preferences token of their links
 
 
+def reader(
+    email: str | None, language: str, token_key: str | None, topic_ids: frozenset[int]
+) -> Reader:
+    """The reader of a subscription's columns."""
+    return Reader(email or "", language, topic_ids, unsubscribe_token(token_key or ""))
+
+
 def previous_cutoff(issue: NewsletterIssue) -> dt.datetime | None:
     """Where the last issue of this newsletter that went out stopped looking for articles."""
     return db.session.scalar(
@@ -62,7 +70,7 @@ def window(issue: NewsletterIssue) -> tuple[dt.datetime, dt.datetime]:
     return previous_cutoff(issue) or until - dt.timedelta(days=first_days), until
 
 
-def candidates(issue: NewsletterIssue) -> list[Candidate]:
+def select_articles(issue: NewsletterIssue) -> Selection:
     """Public articles the issue may carry: the chosen ones in order, or `auto`'s window."""
     query = select(
         Article.id,
@@ -102,19 +110,30 @@ def candidates(issue: NewsletterIssue) -> list[Candidate]:
     if not issue.is_auto:
         order = {slug: position for position, slug in enumerate(issue.article_slugs or [])}
         found.sort(key=lambda candidate: order[candidate.slug])
-    return found
+    return Selection(issue, found)
 
 
-def same_language(one: str, other: str) -> bool:
+def primary_language(tag: str) -> str:
     """Tags of one language match whatever their region ("en-US" reads "en")."""
-    return one.partition("-")[0].lower() == other.partition("-")[0].lower()
+    return tag.partition("-")[0].lower()
 
 
-def articles_for(issue: NewsletterIssue, found: list[Candidate], reader: Reader) -> list[Candidate]:
-    """The reader's articles: in their language; for `auto`, also in their topics."""
-    if issue.language is not None and not same_language(issue.language, reader.language):
-        return []
-    picked = [article for article in found if same_language(article.language, reader.language)]
-    if issue.is_auto and reader.topic_ids:
-        picked = [article for article in picked if article.topic_ids & reader.topic_ids]
-    return picked[:MAX_ARTICLES]
+class Selection:
+    """An issue's candidate articles, grouped by language once, and each reader's pick."""
+
+    def __init__(self, issue: NewsletterIssue, found: list[Candidate]) -> None:
+        self.issue = issue
+        self.articles = found
+        self._by_language: dict[str, list[Candidate]] = {}
+        for article in found:
+            self._by_language.setdefault(primary_language(article.language), []).append(article)
+
+    def for_reader(self, reader: Reader) -> list[Candidate]:
+        """The reader's articles: in their language; for `auto`, also in their topics."""
+        language = primary_language(reader.language)
+        if self.issue.language is not None and primary_language(self.issue.language) != language:
+            return []
+        picked = self._by_language.get(language, [])
+        if self.issue.is_auto and reader.topic_ids:
+            picked = [article for article in picked if article.topic_ids & reader.topic_ids]
+        return picked[:MAX_ARTICLES]

@@ -9,6 +9,7 @@ are inline and `color-scheme` says both schemes are supported, so dark mode keep
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 from urllib.parse import urlencode
@@ -51,69 +52,76 @@ def list_id(newsletter: Newsletter) -> str:
     return f'"{name}" <{newsletter.slug}.newsletter.{domain}>'
 
 
+@dataclass(frozen=True)
+class Edition:
+    """What every message of an issue shares, built once per issue: the per-reader work is
+    then choosing and joining fragments, and the footer with their links."""
+
+    issue: NewsletterIssue
+    newsletter: Newsletter
+    list_id: str
+    address: str
+    # slug -> (text block, HTML block) of the article, its link tagged with the campaign.
+    articles: dict[str, tuple[str, str]]
+
+
+def edition(issue: NewsletterIssue, newsletter: Newsletter, found: list[Candidate]) -> Edition:
+    name = campaign(issue, newsletter)
+    blocks = {}
+    for article in found:
+        url = article_link(article.slug, name)
+        text = "\n".join([article.title, *([article.summary] if article.summary else []), url])
+        html = (
+            f'<h2 style="font-size:18px;margin:24px 0 4px"><a href="{escape(url)}" '
+            f'style="{LINK}">{escape(article.title)}</a></h2>'
+        )
+        if article.summary:
+            html += f'<p style="margin:0 0 8px">{escape(article.summary)}</p>'
+        blocks[article.slug] = (text, html)
+    address = current_app.config["CLINIC_POSTAL_ADDRESS"] or ""
+    return Edition(issue, newsletter, list_id(newsletter), address, blocks)
+
+
 def render(
-    issue: NewsletterIssue,
-    newsletter: Newsletter,
-    reader: Reader,
-    articles: list[Candidate],
-    *,
-    subject_prefix: str = "",
+    edition: Edition, reader: Reader, articles: list[Candidate], *, subject_prefix: str = ""
 ) -> dict[str, Any]:
     """The outbox payload of the issue's message for `reader` (kind "email")."""
-    address = current_app.config["CLINIC_POSTAL_ADDRESS"] or ""
-    name = campaign(issue, newsletter)
-    links = [(article, article_link(article.slug, name)) for article in articles]
-    leave, manage = unsubscribe_url(reader.token), preferences_url(reader.token)
-    subject = subject_prefix + issue.subject
+    blocks = [edition.articles[article.slug] for article in articles]
+    links = (unsubscribe_url(reader.token), preferences_url(reader.token))
+    subject = subject_prefix + edition.issue.subject
     return {
         "to": reader.email,
         "subject": subject,
-        "text": _text(issue, newsletter, links, leave, manage, address),
-        "html": _html(issue, newsletter, reader, subject, links, (leave, manage), address),
-        "headers": {"List-Id": list_id(newsletter), **unsubscribe_headers_for(reader.token)},
+        "text": _text(edition, [text for text, _ in blocks], links),
+        "html": _html(edition, reader, subject, [html for _, html in blocks], links),
+        "headers": {"List-Id": edition.list_id, **unsubscribe_headers_for(reader.token)},
     }
 
 
-def _text(
-    issue: NewsletterIssue,
-    newsletter: Newsletter,
-    links: list[tuple[Candidate, str]],
-    leave: str,
-    manage: str,
-    address: str,
-) -> str:
+def _text(edition: Edition, blocks: list[str], links: tuple[str, str]) -> str:
+    issue, (leave, manage) = edition.issue, links
     parts = [issue.subject, ""]
     if issue.intro_text:
         parts += [issue.intro_text, ""]
-    for article, url in links:
-        parts += [article.title, *([article.summary] if article.summary else []), url, ""]
+    for block in blocks:
+        parts += [block, ""]
     parts += [
         "--",
-        f"You receive {newsletter.name} because you subscribed and confirmed your address.",
+        f"You receive {edition.newsletter.name} because you subscribed and confirmed your address.",
         f"Choose your topics: {manage}",
         f"Unsubscribe: {leave}",
-        address,
+        edition.address,
     ]
     return "\n".join(parts).rstrip() + "\n"
 
 
 def _html(
-    issue: NewsletterIssue,
-    newsletter: Newsletter,
-    reader: Reader,
-    subject: str,
-    links: list[tuple[Candidate, str]],
-    footer_links: tuple[str, str],
-    address: str,
+    edition: Edition, reader: Reader, subject: str, blocks: list[str], links: tuple[str, str]
 ) -> str:
-    leave, manage = footer_links
-    items = "".join(
-        f'<h2 style="font-size:18px;margin:24px 0 4px"><a href="{escape(url)}" style="{LINK}">'
-        f"{escape(article.title)}</a></h2>"
-        + (f'<p style="margin:0 0 8px">{escape(article.summary)}</p>' if article.summary else "")
-        for article, url in links
+    issue, (leave, manage) = edition.issue, links
+    postal = "<br>".join(
+        escape(line.strip()) for line in edition.address.split("\n") if line.strip()
     )
-    postal = "<br>".join(escape(line.strip()) for line in address.split("\n") if line.strip())
     return (
         f'<!doctype html>\n<html lang="{escape(reader.language)}">\n<head>\n'
         '<meta charset="utf-8">\n<meta name="viewport" content="width=device-width">\n'
@@ -127,11 +135,11 @@ def _html(
         '<div class="careleaf-mail" style="max-width:600px;margin:0 auto;padding:16px;'
         f'font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;{TEXT}">\n'
         f'<h1 style="font-size:24px;margin:0 0 16px">{escape(issue.subject)}</h1>\n'
-        f"{issue.intro_html}\n{items}\n"
-        f'<hr style="border:0;border-top:1px solid #d0d7de;margin:32px 0 16px">\n'
-        f'<p class="careleaf-muted" style="{MUTED}">You receive {escape(newsletter.name)} '
-        "because you subscribed and confirmed your address.<br>"
-        f'<a href="{escape(manage)}" style="{LINK}">Choose your topics</a> · '
+        f"{issue.intro_html}\n{''.join(blocks)}\n"
+        '<hr style="border:0;border-top:1px solid #d0d7de;margin:32px 0 16px">\n'
+        f'<p class="careleaf-muted" style="{MUTED}">You receive '
+        f"{escape(edition.newsletter.name)} because you subscribed and confirmed your address."
+        f'<br><a href="{escape(manage)}" style="{LINK}">Choose your topics</a> · '
         f'<a href="{escape(leave)}" style="{LINK}">Unsubscribe</a></p>\n'
         f'<p class="careleaf-muted" style="{MUTED}">{postal}</p>\n'
         "</div>\n</body>\n</html>\n"

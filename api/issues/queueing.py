@@ -17,14 +17,14 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import and_, exists, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from api.core import clock
 from api.extensions import db
 from api.issues import content, mail
 from api.issues.models import IssueDelivery, IssueStatus, NewsletterIssue
-from api.issues.services import POSTAL_ADDRESS, reader_of
-from api.newsletter.models import Subscription, SubscriptionStatus
+from api.issues.services import POSTAL_ADDRESS
+from api.newsletter.models import Subscription, SubscriptionStatus, subscription_topics
 from api.newsletter.services import outbox_reference
 from api.outbox.models import OutboxMessage, OutboxStatus
 
@@ -81,7 +81,9 @@ def queue_issue(issue_id: int, max_chunks: int | None = None) -> int:
         .options(joinedload(NewsletterIssue.newsletter))
     )
     assert issue is not None
-    found = content.candidates(issue)  # once: the window is fixed, the articles are few
+    # Once: the window is fixed and the articles are few; every message shares their blocks.
+    selection = content.select_articles(issue)
+    shared = mail.edition(issue, issue.newsletter, selection.articles)
     chunk_size = current_app.config["NEWSLETTER_QUEUE_CHUNK_SIZE"]
     after, queued, chunks = 0, 0, 0
     while max_chunks is None or chunks < max_chunks:
@@ -90,7 +92,7 @@ def queue_issue(issue_id: int, max_chunks: int | None = None) -> int:
             chunk = _next_chunk(issue, after, chunk_size)
             if not chunk:
                 break
-            queued += _queue_chunk(issue, found, chunk)
+            queued += _queue_chunk(issue, selection, shared, chunk)
             after = chunk[-1].id
             _extend_lease(issue_id)
     else:
@@ -105,46 +107,64 @@ def queue_issue(issue_id: int, max_chunks: int | None = None) -> int:
     return queued
 
 
-def _next_chunk(issue: NewsletterIssue, after: int, size: int) -> list[Subscription]:
+def _next_chunk(issue: NewsletterIssue, after: int, size: int) -> list[Any]:
+    """The next confirmed subscriptions not decided yet, as plain rows (no ORM objects)."""
     decided = exists().where(
         IssueDelivery.issue_id == issue.id, IssueDelivery.subscription_id == Subscription.id
     )
     return list(
-        db.session.scalars(
-            select(Subscription)
+        db.session.execute(
+            select(
+                Subscription.id,
+                Subscription.email,
+                Subscription.language,
+                Subscription.token_key,
+            )
             .where(
                 Subscription.newsletter_id == issue.newsletter_id,
                 Subscription.status == SubscriptionStatus.ACTIVE,
                 Subscription.id > after,
                 ~decided,
             )
-            .options(selectinload(Subscription.topics))
             .order_by(Subscription.id)
             .limit(size)
         )
     )
 
 
+def _topics_of(ids: list[int]) -> dict[int, frozenset[int]]:
+    topics: dict[int, set[int]] = {sid: set() for sid in ids}
+    rows = db.session.execute(
+        select(subscription_topics.c.subscription_id, subscription_topics.c.topic_id).where(
+            subscription_topics.c.subscription_id.in_(ids)
+        )
+    )
+    for subscription_id, topic_id in rows:
+        topics[subscription_id].add(topic_id)
+    return {sid: frozenset(found) for sid, found in topics.items()}
+
+
 def _queue_chunk(
-    issue: NewsletterIssue, found: list[content.Candidate], chunk: list[Subscription]
+    issue: NewsletterIssue, selection: content.Selection, shared: mail.Edition, chunk: list[Any]
 ) -> int:
     now = clock.now()
     max_attempts = current_app.config["OUTBOX_MAX_ATTEMPTS"]
+    topics = _topics_of([row.id for row in chunk])
     messages, receiving = [], []
-    for subscription in chunk:
-        reader = reader_of(subscription)
-        articles = content.articles_for(issue, found, reader)
+    for row in chunk:
+        reader = content.reader(row.email, row.language, row.token_key, topics[row.id])
+        articles = selection.for_reader(reader)
         if not articles:
             continue
-        payload = mail.render(issue, issue.newsletter, reader, articles)
+        payload = mail.render(shared, reader, articles)
         # The worker skips a message whose subscription stopped (unsubscribed) meanwhile.
-        payload.update(subscription_id=subscription.id, issue_id=issue.id)
-        receiving.append(subscription.id)
+        payload.update(subscription_id=row.id, issue_id=issue.id)
+        receiving.append(row.id)
         messages.append(
             {
                 "kind": "email",
                 "payload": payload,
-                "reference": outbox_reference(subscription.id),
+                "reference": outbox_reference(row.id),
                 "status": OutboxStatus.PENDING,
                 "attempts": 0,
                 "max_attempts": max_attempts,
@@ -167,12 +187,12 @@ def _queue_chunk(
         [
             {
                 "issue_id": issue.id,
-                "subscription_id": subscription.id,
-                "message_id": message_of.get(subscription.id),
-                "receives": subscription.id in message_of,
+                "subscription_id": row.id,
+                "message_id": message_of.get(row.id),
+                "receives": row.id in message_of,
                 "queued_at": now,
             }
-            for subscription in chunk
+            for row in chunk
         ],
     )
     return len(ids)

@@ -21,7 +21,6 @@ from api.issues import content, mail
 from api.issues.models import IssueStatus, NewsletterIssue
 from api.issues.schemas import AUTO
 from api.newsletter.models import Newsletter, Subscription, SubscriptionStatus
-from api.newsletter.tokens import unsubscribe_token
 from api.outbox.services import enqueue
 from api.users.models import User
 
@@ -158,11 +157,11 @@ def _require_public_by(slugs: list[str], when: dt.datetime) -> None:
 
 
 def reader_of(subscription: Subscription) -> content.Reader:
-    return content.Reader(
-        email=subscription.email or "",
-        language=subscription.language,
-        topic_ids=frozenset(topic.id for topic in subscription.topics),
-        token=unsubscribe_token(subscription.token_key or ""),
+    return content.reader(
+        subscription.email,
+        subscription.language,
+        subscription.token_key,
+        frozenset(topic.id for topic in subscription.topics),
     )
 
 
@@ -198,10 +197,13 @@ def preview(slug: str, issue_id: int, subscription_id: int) -> dict[str, Any]:
     if subscription.status is not SubscriptionStatus.ACTIVE:
         return {**answer, "reason": f"The subscription is {subscription.status.value}."}
     reader = reader_of(subscription)
-    articles = content.articles_for(issue, content.candidates(issue), reader)
+    selection = content.select_articles(issue)
+    articles = selection.for_reader(reader)
     if not articles:
         return {**answer, "reason": "No article of this issue is in their language and topics."}
-    payload = mail.render(issue, issue.newsletter, reader, articles)
+    payload = mail.render(
+        mail.edition(issue, issue.newsletter, selection.articles), reader, articles
+    )
     headers = {"From": current_app.config["MAIL_DEFAULT_SENDER"], **payload["headers"]}
     return {**answer, **payload, "receives": True, "reason": None, "headers": headers}
 
@@ -216,13 +218,14 @@ def send_test(slug: str, issue_id: int, user: User, data: dict[str, Any]) -> lis
     if "subscriber" in data:
         sample = reader_of(_subscription(issue, data["subscriber"]))
         topic_ids, language = sample.topic_ids, sample.language
-    found = content.candidates(issue)
+    selection = content.select_articles(issue)
+    shared = mail.edition(issue, issue.newsletter, selection.articles)
     for staff in recipients:
         reader = content.Reader(staff.email, language, topic_ids, TEST_TOKEN)
-        articles = content.articles_for(issue, found, reader)
+        articles = selection.for_reader(reader)
         enqueue(
             "email",
-            mail.render(issue, issue.newsletter, reader, articles, subject_prefix="[Test] "),
+            mail.render(shared, reader, articles, subject_prefix="[Test] "),
         )
     return [staff.email for staff in recipients]
 
