@@ -7,19 +7,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 from email.utils import parsedate_to_datetime
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 from tests.support.issues import (
     ISSUES,
     NOW,
     POSTAL_ADDRESS,
+    SUBSCRIBERS,
     as_staff,
     mails_to,
     parts,
     subscribe,
     subscriber_id,
 )
-from tests.support.newsletter import run_outbox
+from tests.support.newsletter import link_token, run_outbox
 from tests.support.staff import problem
 
 MESSAGE_ID = re.compile(r"<[^<>@\s]+@[^<>@\s]+>")
@@ -322,3 +323,26 @@ def test_issues_are_for_editors(client, newsletter, writer, make_staff):
     assert problem(writer.post(ISSUES, json={"subject": "S", "articles": "auto"}), 403)
     assert make_staff("admin").get(ISSUES).status_code == 200
     assert problem(make_staff("editor").get("/api/v1/newsletters/nope/issues"), 404)
+
+
+def test_subscribers_choose_the_language_of_their_mail(
+    issue_app, smtp_server, newsletter, admin, make
+):
+    client = issue_app.test_client()
+    bad = client.post(
+        "/api/v1/newsletter/subscriptions",
+        json={"email": "x@example.com", "consent": True, "language": "not a tag"},
+    )
+    assert "language" in problem(bad, 422)["errors"]
+    subscribe(issue_app, smtp_server, "carla@example.com", language="es")
+    admin = as_staff(issue_app, admin)
+    [row] = admin.get(SUBSCRIBERS, query_string={"email": "carla@example.com"}).get_json()
+    assert row["language"] == "es"
+
+    token = link_token(mails_to(smtp_server, "carla@example.com")[0], "preferences")
+    preferences = f"/api/v1/newsletter/preferences?token={quote(token)}"
+    assert client.get(preferences).get_json()["language"] == "es"
+    changed = client.patch(preferences, json={"language": "pt-BR"})
+    assert changed.status_code == 200 and changed.get_json()["language"] == "pt-BR"
+    [row] = admin.get(SUBSCRIBERS, query_string={"email": "carla@example.com"}).get_json()
+    assert row["language"] == "pt-BR"
