@@ -7,7 +7,7 @@ import datetime as dt
 from urllib.parse import urlsplit
 
 from api.issues import queueing
-from tests.support.issues import ISSUES, NOW, as_staff, mails_to, subscribe
+from tests.support.issues import ISSUES, NOW, SUBSCRIBERS, as_staff, mails_to, subscribe
 from tests.support.newsletter import run_outbox, unsubscribe_url
 
 ADDRESSES = [f"reader{number}@example.com" for number in range(5)]
@@ -119,3 +119,20 @@ def test_issue_list_costs_the_same_queries_for_one_or_many_issues(
     for number in range(4):
         editor.post(ISSUES, json={"subject": f"More {number}", "articles": "auto"})
     assert listing() == one
+
+
+def test_erasing_a_recipient_keeps_the_issue_counts_without_their_mail(
+    issue_app, smtp_server, newsletter, editor, admin, make, frozen_clock
+):
+    _readers(issue_app, smtp_server, make)
+    editor, admin = as_staff(issue_app, editor), as_staff(issue_app, admin)
+    issue_id = _send(editor)
+    with issue_app.app_context():
+        assert queueing.send_due() == 1  # queued, not sent yet
+    [row] = admin.get(SUBSCRIBERS, query_string={"email": ADDRESSES[0]}).get_json()
+    assert admin.delete(f"{SUBSCRIBERS}/{row['id']}").status_code == 204
+
+    run_outbox(issue_app)
+    assert sorted(mail["To"] for mail in smtp_server.messages) == ADDRESSES[1:]
+    stats = editor.get(f"{ISSUES}/{issue_id}").get_json()["stats"]
+    assert (stats["queued"], stats["sent"], stats["pending"]) == (5, 4, 0)
