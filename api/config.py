@@ -214,6 +214,10 @@ def _newsletter_settings() -> dict[str, Any]:
             "NEWSLETTER_SIGNUP_LIMIT_PER_IP", "10 per minute; 100 per day"
         ),
         "NEWSLETTER_SIGNUP_LIMIT_PER_EMAIL": env("NEWSLETTER_SIGNUP_LIMIT_PER_EMAIL", "3 per hour"),
+        # CAN-SPAM: the footer of every issue shows it; unset, issues cannot be sent (409).
+        "CLINIC_POSTAL_ADDRESS": env("CLINIC_POSTAL_ADDRESS") or None,
+        "NEWSLETTER_QUEUE_CHUNK_SIZE": _int("NEWSLETTER_QUEUE_CHUNK_SIZE", 500),
+        "NEWSLETTER_AUTO_FIRST_DAYS": _int("NEWSLETTER_AUTO_FIRST_DAYS", 30),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_KEY_PREFIX": env("RATELIMIT_KEY_PREFIX", "careleaf"),

@@ -7,6 +7,7 @@ from api.blocks.models import ArticleSharedBlock, SharedBlock, SharedBlockRevisi
 from api.caching.models import ContentState
 from api.changes.models import ChangeEvent
 from api.core.db import Base
+from api.issues.models import IssueDelivery, NewsletterIssue
 from api.links.models import ArticleLink
 from api.media.models import MediaItem, MediaRendition
 from api.newsletter.models import Newsletter, Subscription
@@ -36,9 +37,11 @@ __all__ = [
     "Base",
     "ChangeEvent",
     "ContentState",
+    "IssueDelivery",
     "MediaItem",
     "MediaRendition",
     "Newsletter",
+    "NewsletterIssue",
     "OutboxMessage",
     "SearchQueryDay",
     "SearchSuggestion",

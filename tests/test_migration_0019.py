@@ -1,4 +1,4 @@
-"""Migration 0021 turns `bounced` subscriptions into `suspended` ones (one bounce counted), lets
+"""Migration 0019 turns `bounced` subscriptions into `suspended` ones (one bounce counted), lets
 outbox messages be `skipped`, and downgrades cleanly, on both stores."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from api.core.db import make_engine
 from tests.conftest import alembic_config
 
-# Rows as they stood before 0021 (a migration test has no factories at an older revision).
+# Rows as they stood before 0019 (a migration test has no factories at an older revision).
 INSERT_ROWS = """
     INSERT INTO newsletters (slug, name, description, created_at, updated_at)
     VALUES ('n', 'N', '', :now, :now);
@@ -40,13 +40,13 @@ def _execute(url: str, statement: str) -> None:
         engine.dispose()
 
 
-def test_0021_suspends_bounced_subscriptions_and_allows_skipped_messages(unmigrated_store):
+def test_0019_suspends_bounced_subscriptions_and_allows_skipped_messages(unmigrated_store):
     config = alembic_config(unmigrated_store)
     command.upgrade(config, "0016")
     for statement in filter(str.strip, INSERT_ROWS.split(";")):
         _execute(unmigrated_store, statement)
 
-    command.upgrade(config, "0021_bounces")
+    command.upgrade(config, "0019_bounces")
     rows = _rows(
         unmigrated_store,
         "SELECT email, status, hard_bounces, suspended_at IS NOT NULL "

@@ -1,6 +1,6 @@
 """outbox: skipped messages; subscriptions: hard bounces and suspension
 
-Revision ID: 0021_bounces
+Revision ID: 0019_bounces
 Revises: 0016
 Create Date: 2026-11-29 10:00:00
 
@@ -16,7 +16,7 @@ from alembic import op
 
 import api.core.db
 
-revision: str = "0021_bounces"
+revision: str = "0019_bounces"
 down_revision: str | None = "0018_blocks"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
