@@ -7,7 +7,7 @@ from api.caching.models import ContentState
 from api.changes.models import ChangeEvent
 from api.core.db import Base
 from api.links.models import ArticleLink
-from api.media.models import MediaItem, MediaRendition
+from api.media.models import MediaItem, MediaRendition, MediaUse
 from api.newsletter.models import Newsletter, Subscription
 from api.outbox.models import OutboxMessage
 from api.previews.models import ArticlePreview
@@ -36,6 +36,7 @@ __all__ = [
     "ContentState",
     "MediaItem",
     "MediaRendition",
+    "MediaUse",
     "Newsletter",
     "OutboxMessage",
     "SearchQueryDay",

@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import Select, exists, func, literal, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
+from api.articles import media
 from api.articles.loading import SUMMARY_OPTIONS
 from api.articles.models import Article, ArticleTopic
 from api.articles.sections import sections_of
@@ -35,6 +36,7 @@ SORTS = {
 DETAIL_OPTIONS = (
     joinedload(Article.author, innerjoin=True),
     joinedload(Article.reviewed_by),
+    selectinload(Article.feature_image),
     # The topics' public pillars (JSON-LD isPartOf), in the same query as the topics.
     selectinload(Article.topic_links)
     .joinedload(ArticleTopic.topic, innerjoin=True)
@@ -250,10 +252,13 @@ def set_topics(article: Article, slugs: list[str], primary: str | None = None) -
         article.topic_links = wanted
 
 
-def derived_from_markdown(markdown: str) -> tuple[dict[str, Any], tuple[str, ...]]:
+def derived_from_markdown(
+    markdown: str, media_text: dict[str, Any] | None = None
+) -> tuple[dict[str, Any], tuple[str, ...]]:
     """Body HTML, text, table of contents and reading statistics of a body, and the slugs of
-    the articles it links to: what an article stores for it (also previews of a revision)."""
-    rendered = render_article_body(markdown)
+    the articles it links to: what an article stores for it (also previews of a revision).
+    Media figures show the alt text and captions of `media_text` (see api/articles/media.py)."""
+    rendered = render_article_body(markdown, media.figures_env(media_text))
     words_per_minute = current_app.config["READING_WORDS_PER_MINUTE"]
     # The text search indexes and snippets quote: link text as readers see it, not slugs.
     text = (
@@ -277,13 +282,21 @@ def derive_from_body(article: Article) -> tuple[str, ...]:
 
     Returns the slugs of the articles the body links to (stored by `save_article`).
     """
-    derived, link_slugs = derived_from_markdown(article.body_markdown)
+    derived, link_slugs = derived_from_markdown(article.body_markdown, article.media_text)
     # A field of the search index (api/search/index.py): the headings, weighted above the body.
     derived["search_headings"] = " ".join(entry["text"] for entry in derived["toc"])
     for name, value in derived.items():
         if getattr(article, name) != value:
             setattr(article, name, value)
     return link_slugs
+
+
+# What decides which media an article shows, and the text recorded for them.
+MEDIA_INPUTS = frozenset({"body_markdown", "feature_image_id", "feature_image_alt", "media_text"})
+
+
+def content_media(article: Article) -> dict[str, Any]:
+    return {"feature_image_id": article.feature_image_id, "body_markdown": article.body_markdown}
 
 
 def save_article(article: Article | None, data: dict[str, Any]) -> Article:
@@ -301,11 +314,17 @@ def save_article(article: Article | None, data: dict[str, Any]) -> Article:
     for name, value in fields.items():
         if getattr(article, name) != value:
             setattr(article, name, value)
+    shows_media = article.id is None or not MEDIA_INPUTS.isdisjoint(data)
+    text_before = article.media_text
+    if shows_media and "media_text" not in data:  # callers without the snapshot (importer)
+        article.media_text = media.media_text_for(article.feature_image_id, article.body_markdown)
     link_slugs = None
-    if "body_markdown" in data or article.id is None:
+    if "body_markdown" in data or article.id is None or article.media_text != text_before:
         link_slugs = derive_from_body(article)
     db.session.add(article)
     db.session.flush()
+    if shows_media:
+        media.store_uses(article.id, content_media(article), pending=False)
     if link_slugs is not None:
         links.store_links(article, link_slugs)
     if article.slug != slug_before:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +27,9 @@ LINK_DATA_ATTRIBUTES = frozenset({"data-article-slug", "data-topic-slug"})
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "a": {"href", "title", *LINK_DATA_ATTRIBUTES},
     "abbr": {"title"},
-    "img": {"src", "alt", "title", "width", "height"},
+    # srcset, sizes and loading: media placed in bodies (api/articles/figures.py); each value
+    # is checked by `_media_attribute`.
+    "img": {"src", "alt", "title", "width", "height", "srcset", "sizes", "loading"},
     "ol": {"start"},
     "td": {"align"},
     "th": {"align"},
@@ -56,9 +59,28 @@ _CALLOUT_VALUES = {
 }
 
 
+# A srcset this API writes: comma-separated candidates "<http(s) URL of a media file> <n>w".
+_SRCSET_CANDIDATE = re.compile(
+    r"https?://[^\s,\"'<>]+/media/[0-9a-f]{64}/[0-9a-z]+\.[a-z]{3,4} \d{1,5}w"
+)
+_SIZES = re.compile(r"[a-z0-9 (),:.-]{1,200}")
+
+
+def _media_attribute(attribute: str, value: str) -> str | None:
+    """The image attributes of media figures keep only the values this API writes."""
+    if attribute == "loading":
+        return value if value == "lazy" else None
+    if attribute == "sizes":
+        return value if _SIZES.fullmatch(value) else None
+    candidates = [candidate.strip() for candidate in value.split(",")]
+    return value if all(_SRCSET_CANDIDATE.fullmatch(c) for c in candidates) else None
+
+
 def callout_attribute(tag: str, attribute: str, value: str) -> str | None:
     """`class` keeps only the callout classes of its tag; the other callout attributes only
     their fixed values: the allowlist grows by these exact strings, nothing a writer chooses."""
+    if tag == "img" and attribute in ("srcset", "sizes", "loading"):
+        return _media_attribute(attribute, value)
     if attribute == "class":
         kept = [name for name in value.split() if name in _CALLOUT_CLASSES.get(tag, ())]
         return " ".join(dict.fromkeys(kept)) or None
@@ -178,10 +200,18 @@ def prose_of(tokens: list[Any]) -> str:
     return "\n".join(sentences)
 
 
-def render_markdown(source: str, parser: MarkdownIt | None = None) -> Rendered:
-    """Render CommonMark, sanitize it, and list its headings with their anchor ids in order."""
+def render_markdown(
+    source: str,
+    parser: MarkdownIt | None = None,
+    prepare: Callable[[list[Any]], dict[str, Any]] | None = None,
+) -> Rendered:
+    """Render CommonMark, sanitize it, and list its headings with their anchor ids in order.
+
+    `prepare` sees the parsed tokens and returns the env the renderer's rules read (what a
+    plugin needs from outside, e.g. the media a body places)."""
     parser = parser or _PARSER
     tokens = parser.parse(source)
+    env = prepare(tokens) if prepare is not None else {}
     toc = []
     for index, token in enumerate(tokens):
         if token.type == "heading_open":
@@ -193,5 +223,5 @@ def render_markdown(source: str, parser: MarkdownIt | None = None) -> Rendered:
                     "anchor": token.attrGet("id"),
                 }
             )
-    markup = sanitize_html(parser.renderer.render(tokens, parser.options, {}))
+    markup = sanitize_html(parser.renderer.render(tokens, parser.options, env))
     return Rendered(html=markup, text=html_to_text(markup), toc=toc, prose=prose_of(tokens))

@@ -18,11 +18,13 @@ import html
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
 from api.articles.callouts import callouts_plugin
+from api.articles.figures import figures_plugin
 from api.core.markdown import Rendered, make_parser, render_markdown
 
 SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
@@ -70,6 +72,7 @@ def _article_parser() -> MarkdownIt:
     parser = make_parser()
     parser.inline.ruler.before("link", "wikilink", _wikilink)
     parser.use(callouts_plugin)
+    parser.use(figures_plugin)
     return parser
 
 
@@ -91,9 +94,12 @@ def _mark_internal_links(markup: str) -> tuple[str, list[str]]:
     return ANCHOR.sub(mark, markup), list(dict.fromkeys(slugs))
 
 
-def render_article_body(source: str) -> RenderedBody:
-    """Render an article body; internal links become markers and are listed by slug."""
-    rendered = render_markdown(source, _PARSER)
+def render_article_body(
+    source: str, prepare: Callable[[list[Any]], dict[str, Any]] | None = None
+) -> RenderedBody:
+    """Render an article body; internal links become markers and are listed by slug.
+    `prepare` (see `render_markdown`) hands the media figures to the renderer."""
+    rendered = render_markdown(source, _PARSER, prepare)
     markup, slugs = _mark_internal_links(rendered.html)
     return RenderedBody(
         html=markup,
@@ -152,3 +158,8 @@ def resolve_markers(markup: str, targets: Mapping[str, Target], href: LinkHref) 
 
     markup = MARKER.sub(resolve, markup)
     return ANCHOR.sub(topic, markup) if "/topics/" in markup else markup
+
+
+def parse_article_body(source: str) -> list[Any]:
+    """The tokens of a body, as `render_article_body` parses it (no rendering)."""
+    return _PARSER.parse(source)

@@ -28,11 +28,18 @@ CONTENT_FIELDS = (
     "meta_description",
     "feature_image_url",
     "feature_image_alt",
+    "feature_image_id",
+    "media_text",
     "audience",
     "disclaimer_markdown",
 )
 # What a revision made before a content field existed holds for it.
-CONTENT_DEFAULTS: dict[str, Any] = {"audience": "patient", "disclaimer_markdown": None}
+CONTENT_DEFAULTS: dict[str, Any] = {
+    "audience": "patient",
+    "disclaimer_markdown": None,
+    "feature_image_id": None,
+    "media_text": {},
+}
 
 
 def content_of(article: Article) -> dict[str, Any]:
@@ -49,6 +56,8 @@ def content_of(article: Article) -> dict[str, Any]:
         "meta_description": article.meta_description,
         "feature_image_url": article.feature_image_url,
         "feature_image_alt": article.feature_image_alt,
+        "feature_image_id": article.feature_image_id,
+        "media_text": article.media_text or {},
         "audience": article.audience,
         "disclaimer_markdown": article.disclaimer_markdown,
     }
