@@ -311,11 +311,11 @@ def save_article(article: Article | None, data: dict[str, Any]) -> Article:
     primary = fields.pop("primary_topic", None)
     if "topics" in fields:
         set_topics(article, fields.pop("topics"), primary)
+    text_before = article.media_text
     for name, value in fields.items():
         if getattr(article, name) != value:
             setattr(article, name, value)
     shows_media = article.id is None or not MEDIA_INPUTS.isdisjoint(data)
-    text_before = article.media_text
     if shows_media and "media_text" not in data:  # callers without the snapshot (importer)
         article.media_text = media.media_text_for(article.feature_image_id, article.body_markdown)
     link_slugs = None

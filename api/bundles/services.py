@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from api.articles.models import Article
@@ -40,7 +41,13 @@ class Bundle:
 
 
 def _articles(topic_slug: str | None) -> list[Article]:
-    query = public_articles().options(*DETAIL_OPTIONS).order_by(Article.slug)
+    query = (
+        public_articles()
+        .options(
+            *DETAIL_OPTIONS, joinedload(Article.author, innerjoin=True).selectinload(Author.avatar)
+        )
+        .order_by(Article.slug)
+    )
     if topic_slug is not None:
         query = query.where(in_topic_tree(topic_slug))
     return list(db.session.scalars(query))
@@ -103,7 +110,11 @@ def build_bundle(topic_slug: str | None = None, link_mode: str | None = None) ->
     articles = _articles(topic_slug)
     resolve_bodies(articles, link_mode)
     if topic_slug is None:
-        authors = list(db.session.scalars(select(Author).order_by(Author.slug)))
+        authors = list(
+            db.session.scalars(
+                select(Author).options(selectinload(Author.avatar)).order_by(Author.slug)
+            )
+        )
     else:  # their authors only, already loaded with them
         authors = sorted({a.author.slug: a.author for a in articles}.values(), key=_slug)
     filed = {link.topic_id for article in articles for link in article.topic_links}
