@@ -19,12 +19,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import marshmallow as ma
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from api.core.site import site_url
+
 MEDIA_SRC = re.compile(r"media:(\d{1,12})")
+# A media file's root-relative URL in a stored body: in src, or a candidate of a srcset.
+_STORED_MEDIA_URL = re.compile(r'(src="|srcset="|, )(/media/[0-9a-f]{64}/)')
 FIGURES_KEY = "careleaf_figures"
 
 
@@ -127,6 +132,21 @@ def _render_image(
         return ""
     alt = " ".join(renderer.renderInlineAsText(token.children or [], options, env).split())
     return figure_html(figure, alt, as_figure=bool(token.meta.get("figure")))
+
+
+def absolute_media_urls(markup: str) -> str:
+    """A stored body (or section) with its media URLs absolute, on this API's URL."""
+    if "/media/" not in markup:
+        return markup
+    base = site_url()
+    return _STORED_MEDIA_URL.sub(lambda match: match.group(1) + base + match.group(2), markup)
+
+
+class MediaHtml(ma.fields.String):
+    """HTML as stored, with the media URLs of its figures made absolute when dumped."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        return absolute_media_urls(value) if isinstance(value, str) else value
 
 
 def figures_plugin(parser: MarkdownIt) -> None:

@@ -20,8 +20,8 @@ from api.articles.figures import FIGURES_KEY, Figure, media_ids, written_alts
 from api.core.errors import Problem
 from api.extensions import db
 from api.links.rendering import parse_article_body
-from api.media.models import MediaItem, MediaUse
-from api.media.services import present, widest_jpeg
+from api.media.models import ORIGINAL, MediaItem, MediaRendition, MediaUse
+from api.media.services import media_path, present, sizes_hint, widest_jpeg
 
 FEATURE, BODY = "feature_image", "body"
 
@@ -66,14 +66,23 @@ def media_text_for(feature_image_id: int | None, body_markdown: str | None) -> d
     return {str(media_id): text_of(items[media_id]) for media_id in dict.fromkeys(wanted)}
 
 
+def _path(rendition: MediaRendition) -> str:
+    return media_path(rendition.media_sha256, rendition.name, rendition.format)
+
+
 def _figure(item: MediaItem, text: Mapping[str, Any] | None) -> Figure:
-    shown = present(item)
+    """Root-relative URLs: the stored body does not depend on the host it was written on
+    (`absolute_media_urls` prefixes the site's URL when it is read)."""
     widest = widest_jpeg(item)
+    webp = sorted(
+        (r for r in item.renditions if r.format == "webp" and r.name != ORIGINAL),
+        key=lambda r: r.width,
+    )
     text = text or text_of(item)
     return Figure(
-        src=shown["url"],
-        srcset=shown["srcset"]["webp"],
-        sizes=shown["sizes_hint"],
+        src=_path(widest),
+        srcset=", ".join(f"{_path(r)} {r.width}w" for r in webp),
+        sizes=sizes_hint(widest),
         width=widest.width,
         height=widest.height,
         alt=text.get("alt") or "",

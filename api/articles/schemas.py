@@ -6,6 +6,7 @@ from typing import Any
 import marshmallow as ma
 
 from api.articles.disclaimer import disclaimer_html
+from api.articles.figures import MediaHtml
 from api.articles.media import feature_image_json
 from api.articles.models import AUDIENCES, ArticleStatus
 from api.authors.schemas import AuthorSummarySchema
@@ -44,7 +45,7 @@ class SectionSchema(Schema):
         dump_only=True,
         metadata={"description": "`text`, `callout:<kind>` (a care callout) or `references`"},
     )
-    html = ma.fields.String(dump_only=True)
+    html = MediaHtml(dump_only=True)
 
 
 class FeatureImageField(ma.fields.Nested):
@@ -197,7 +198,7 @@ class ArticleSchema(ArticleSummarySchema):
     """A whole article."""
 
     body_markdown = ma.fields.String(load_only=True, validate=ma.validate.Length(max=500_000))
-    body_html = ma.fields.String(dump_only=True)
+    body_html = MediaHtml(dump_only=True)
     toc = ma.fields.List(ma.fields.Nested(TocEntrySchema), dump_only=True)
     sections = ma.fields.List(
         ma.fields.Nested(SectionSchema),

@@ -16,6 +16,7 @@ from api.articles.sections import resolve_sections
 from api.articles.services import DETAIL_OPTIONS, in_topic_tree
 from api.articles.visibility import public_articles, public_filter
 from api.authors.models import Author
+from api.bundles.media import MediaChoice, manifest
 from api.bundles.related import PublicGraph, related_slugs
 from api.changes.services import current_cursor
 from api.core import clock
@@ -38,6 +39,7 @@ class Bundle:
     authors: list[Author]
     articles: list[Article]
     related: dict[str, list[str]]
+    media: list[dict[str, Any]]
 
 
 def _articles(topic_slug: str | None) -> list[Article]:
@@ -96,9 +98,14 @@ def _topics() -> list[Topic]:
     return topics
 
 
-def build_bundle(topic_slug: str | None = None, link_mode: str | None = None) -> Bundle:
+def build_bundle(
+    topic_slug: str | None = None,
+    link_mode: str | None = None,
+    media_choice: MediaChoice | None = None,
+) -> Bundle:
     """The bundle of every public article, or of those under a topic and its descendants;
-    internal links in bodies by `link_mode` (LINK_MODE by default)."""
+    internal links in bodies by `link_mode` (LINK_MODE by default); the files of the media
+    they show as `media_choice` chooses (default: all)."""
     cursor = current_cursor()  # first: the content read next is at least this fresh
     topics = _topics()
     if topic_slug is None:
@@ -130,6 +137,9 @@ def build_bundle(topic_slug: str | None = None, link_mode: str | None = None) ->
         authors=authors,
         articles=articles,
         related=related_slugs(PublicGraph.load(), taxonomy, [a.id for a in articles]),
+        media=manifest(
+            [a.id for a in articles], [a.id for a in authors], media_choice or MediaChoice()
+        ),
     )
 
 

@@ -61,7 +61,7 @@ _CALLOUT_VALUES = {
 
 # A srcset this API writes: comma-separated candidates "<http(s) URL of a media file> <n>w".
 _SRCSET_CANDIDATE = re.compile(
-    r"https?://[^\s,\"'<>]+/media/[0-9a-f]{64}/[0-9a-z]+\.[a-z]{3,4} \d{1,5}w"
+    r"(?:https?://[^\s,\"'<>]+)?/media/[0-9a-f]{64}/[0-9a-z]+\.[a-z]{3,4} \d{1,5}w"
 )
 _SIZES = re.compile(r"[a-z0-9 (),:.-]{1,200}")
 

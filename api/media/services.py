@@ -43,7 +43,7 @@ def present(item: MediaItem) -> dict[str, Any]:
         "url": _url(widest),
         "original_url": _url(original),
         "srcset": srcset,
-        "sizes_hint": f"(max-width: {widest.width}px) 100vw, {widest.width}px",
+        "sizes_hint": sizes_hint(widest),
         "renditions": [
             {
                 "url": _url(r),
@@ -53,6 +53,11 @@ def present(item: MediaItem) -> dict[str, Any]:
             for r in sorted(item.renditions, key=_file_order)
         ],
     }
+
+
+def sizes_hint(widest: MediaRendition) -> str:
+    """Full width on screens up to the widest file, never wider than it."""
+    return f"(max-width: {widest.width}px) 100vw, {widest.width}px"
 
 
 def widest_jpeg(item: MediaItem) -> MediaRendition:
