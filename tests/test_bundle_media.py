@@ -84,3 +84,21 @@ def test_media_chooses_the_files(client, site):
 def test_an_unknown_media_choice_is_a_422_naming_it(client, site):
     body = problem(client.get(f"{ALL}?media=640w-gif"), 422)
     assert "media" in str(body["errors"])
+
+
+def test_the_changes_feed_tells_kiosks_of_new_and_deleted_media(make_app, editor):
+    from tests.support.changes import read_all
+    from tests.support.staff import Staff
+
+    feed = make_app(CHANGES_SAFETY_LAG_SECONDS=0).test_client()
+    editor = Staff(feed, editor.user, editor.token)
+    _, cursor = read_all(feed)
+    item = upload(editor, images.png(400, 300, seed=9), alt="A knee").get_json()
+    url = f"/api/v1/media/{item['id']}"
+    assert editor.edit(url, {"alt": "A left knee"}).status_code == 200  # not news
+    assert editor.delete(url, if_match=editor.etag(url)).status_code == 204
+    events, _ = read_all(feed, cursor)
+    assert [(e["type"], e["object"], e["slug"]) for e in events] == [
+        ("media.created", "media", item["sha256"]),
+        ("media.deleted", "media", item["sha256"]),
+    ]
