@@ -115,6 +115,7 @@ def child(image_path: Path, database_url: str) -> dict[str, Any]:
 
 
 def run(runs: int) -> dict[str, Any]:
+    load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as directory:
         image_path = Path(directory) / "photo.jpg"
         size = photo(image_path)
@@ -131,7 +132,7 @@ def run(runs: int) -> dict[str, Any]:
                 env={**os.environ, "RATELIMIT_ENABLED": "false"},
             )
             results.append(json.loads(output.stdout.strip().splitlines()[-1]))
-    return {"jpeg_bytes": size, "runs": results}
+    return {"jpeg_bytes": size, "runs": results, "load": load}
 
 
 def section(result: dict[str, Any], command: str) -> str:
@@ -148,7 +149,8 @@ def section(result: dict[str, Any], command: str) -> str:
             "",
             f"- Command: `{command}`; {len(result['runs'])} run(s), medians; written by "
             "`python -m bench.media` (code in bench/media.py)",
-            f"- Machine: {info.get('cpu', '?')}; Python {info.get('python', '?')}",
+            f"- Machine: {info.get('cores', '?')} cores ({info.get('cpu', '?')}), load average "
+            f"{result['load']:.1f} when the run started; Python {info.get('python', '?')}",
             f"- Input: a 6000 x 4000 JPEG of {result['jpeg_bytes'] / 1e6:.1f} MB with EXIF",
             "",
             "| measure | value |",
