@@ -191,4 +191,4 @@ def test_bundle_queries_do_not_grow_with_content(client, make, count_queries, fr
     for number in range(6):
         make.article(topics=["back", "skin"], body_markdown=f"Links [[back-pain]] {number}.")
     assert measure() == small
-    assert small <= 11  # one of them: the media manifest
+    assert small <= 10

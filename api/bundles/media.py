@@ -8,11 +8,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
+from api.articles.models import Article
+from api.authors.models import Author
 from api.extensions import db
 from api.media.images import RENDITION_FORMATS
-from api.media.models import ORIGINAL, MediaItem, MediaUse
+from api.media.models import ORIGINAL, MediaItem
 from api.media.services import present
 
 _WIDTH_FORMAT = re.compile(r"(\d{1,5})w-(webp|jpeg)")
@@ -67,21 +69,18 @@ def parse_choice(value: str | None) -> MediaChoice:
 
 
 def manifest(
-    article_ids: Iterable[int], author_ids: Iterable[int], choice: MediaChoice
+    articles: Iterable[Article], authors: Iterable[Author], choice: MediaChoice
 ) -> list[dict[str, Any]]:
-    """The items shown by the live content of these articles and by these authors, by id:
-    one query for the items, one for their renditions."""
-    articles, authors = list(article_ids), list(author_ids)
-    if choice.nothing or not (articles or authors):
+    """The items shown by the live content of these articles (the ids their rows record in
+    `media_text`, loaded with them) and by these authors (avatars), by id: no query when none
+    shows one, else one for the items and one for their renditions."""
+    ids = {int(media_id) for article in articles for media_id in article.media_text or {}}
+    ids |= {article.feature_image_id for article in articles if article.feature_image_id}
+    ids |= {author.avatar_id for author in authors if author.avatar_id}
+    if choice.nothing or not ids:
         return []
-    used = select(MediaUse.media_id).where(
-        or_(
-            MediaUse.article_id.in_(articles) & MediaUse.pending.is_(False),
-            MediaUse.author_id.in_(authors),
-        )
-    )
     items = db.session.scalars(
-        select(MediaItem).where(MediaItem.id.in_(used)).order_by(MediaItem.id)
+        select(MediaItem).where(MediaItem.id.in_(ids)).order_by(MediaItem.id)
     )
     return [
         {

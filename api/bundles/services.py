@@ -137,9 +137,7 @@ def build_bundle(
         authors=authors,
         articles=articles,
         related=related_slugs(PublicGraph.load(), taxonomy, [a.id for a in articles]),
-        media=manifest(
-            [a.id for a in articles], [a.id for a in authors], media_choice or MediaChoice()
-        ),
+        media=manifest(articles, authors, media_choice or MediaChoice()),
     )
 
 
