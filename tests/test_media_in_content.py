@@ -4,6 +4,7 @@ required to publish, the alt text and caption recorded with the reviewed content
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 
@@ -12,6 +13,17 @@ from tests.support.images import upload
 from tests.support.staff import new_article, problem
 
 URL = "/api/v1/articles/doc"
+
+
+class Tags(HTMLParser):
+    """Every start tag of an HTML fragment with its attributes, as a browser reads them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.seen.append((tag, attrs))
 
 
 @pytest.fixture
@@ -197,3 +209,38 @@ def test_srcset_sizes_and_loading_keep_only_values_this_api_writes(actors):
         .get_json()["body_html"]
     )
     assert "srcset" not in html and "sizes" not in html and "loading" not in html
+
+
+def test_the_author_detail_include_shows_the_avatar(client, make, make_staff):
+    item = media(make_staff("editor"), alt="Dr Lee")
+    author = make.author(slug="dr-lee", avatar_id=item["id"])
+    make.article(slug="doc", author=author.slug)
+    included = client.get(f"{URL}?include=author_detail").get_json()["included"]
+    assert included["author_detail"]["avatar"]["id"] == item["id"]
+
+
+def test_hostile_alt_and_caption_text_stay_text(actors):
+    item = media(
+        actors["writer"], alt='"><script>alert(1)</script>', caption="<img src=x onerror=alert(1)>"
+    )
+    body = (
+        f'![" onerror="alert(1)](media:{item["id"]})\n\n'
+        f'![x](media:{item["id"]}"onload=alert(1))\n\n'
+        f"![](media:{item['id']})\n"
+    )
+    response = actors["writer"].post("/api/v1/articles", new_article(body_markdown=body))
+    assert response.status_code == 201, response.get_json()
+    html = response.get_json()["body_html"]
+    parsed = Tags()
+    parsed.feed(html)
+    assert "script" not in {tag for tag, _ in parsed.seen}
+    assert not [name for _, attrs in parsed.seen for name, _ in attrs if name.startswith("on")]
+    alts = [
+        value
+        for tag, attrs in parsed.seen
+        if tag == "img"
+        for name, value in attrs
+        if name == "alt"
+    ]
+    assert alts[0] == '" onerror="alert(1)' and alts[-1] == '"><script>alert(1)</script>'
+    assert "&lt;img src=x onerror=alert(1)&gt;</figcaption>" in html  # the caption, as text
