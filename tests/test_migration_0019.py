@@ -9,7 +9,18 @@ from sqlalchemy import inspect, text
 
 from api.core.db import make_engine
 from tests.conftest import alembic_config
-from tests.test_migration_0016 import BODY_HTML, INSERT_ARTICLE
+
+# Rows as they stood before 0019 (a migration test has no factories at an older revision).
+INSERT_ARTICLE = """
+    INSERT INTO authors (slug, name, kind, bio_markdown, bio_html, created_at, updated_at)
+    VALUES ('a', 'A', 'person', '', '', :now, :now);
+    INSERT INTO articles (slug, title, summary, body_markdown, body_html, body_text, toc,
+        language, status, published_at, author_id, reading_time_minutes, reading_grade,
+        version, created_at, updated_at)
+    VALUES ('older', 'Written before media', '', 'A quokka.', :html, 'A quokka.', '[]', 'en',
+        'published', :now, 1, 1, 0, 1, :now, :now);
+"""
+BODY_HTML = "<p>A quokka.</p>\n"
 
 
 def _columns(url: str, table: str) -> set[str]:
