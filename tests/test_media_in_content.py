@@ -121,6 +121,10 @@ def test_alt_text_is_required_to_publish(client, actors):
         "/api/v1/articles",
         new_article(slug="doc", body_markdown=body, feature_image_id=no_alt["id"]),
     )
+    assert writer.get(URL).get_json()["images_missing_alt"] == [
+        {"id": no_alt["id"], "place": "feature_image"},
+        {"id": no_alt["id"], "place": "body"},
+    ]
     refused = problem(publish(actors), 409)
     assert refused["images"] == [
         {"id": no_alt["id"], "place": "feature_image"},
