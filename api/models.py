@@ -9,7 +9,7 @@ from api.changes.models import ChangeEvent
 from api.core.db import Base
 from api.issues.models import IssueDelivery, NewsletterIssue
 from api.links.models import ArticleLink
-from api.media.models import MediaItem, MediaRendition
+from api.media.models import MediaItem, MediaRendition, MediaUse
 from api.newsletter.models import Newsletter, Subscription
 from api.outbox.models import OutboxMessage
 from api.previews.models import ArticlePreview
@@ -40,6 +40,7 @@ __all__ = [
     "IssueDelivery",
     "MediaItem",
     "MediaRendition",
+    "MediaUse",
     "Newsletter",
     "NewsletterIssue",
     "OutboxMessage",

@@ -112,6 +112,7 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ("get", "/api/v1/media/{media_id}"): "getMedia",
     ("patch", "/api/v1/media/{media_id}"): "updateMedia",
     ("delete", "/api/v1/media/{media_id}"): "deleteMedia",
+    ("get", "/api/v1/media/{media_id}/usage"): "getMediaUsage",
     ("get", "/media/{sha256}/{name}.{ext}"): "getMediaFile",
     ("get", "/feeds/articles.atom"): "getArticlesAtomFeed",
     ("get", "/feeds/articles.rss"): "getArticlesRssFeed",

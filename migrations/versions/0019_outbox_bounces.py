@@ -1,7 +1,7 @@
 """outbox: skipped messages; subscriptions: hard bounces and suspension
 
 Revision ID: 0019_bounces
-Revises: 0016
+Revises: 0018_blocks
 Create Date: 2026-11-29 10:00:00
 
 A subscription refused once for good used to become `bounced`; it now counts hard bounces and

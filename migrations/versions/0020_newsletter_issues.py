@@ -1,7 +1,7 @@
 """newsletter issues, their deliveries, and the subscriber's language
 
 Revision ID: 0020_issues
-Revises: 0016
+Revises: 0019_bounces
 Create Date: 2026-11-29 09:30:00
 """
 
