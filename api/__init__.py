@@ -113,6 +113,7 @@ def _register_blueprints(api: Any) -> None:
     from api.handouts.routes import blp as handouts
     from api.health.routes import blp as health
     from api.infobutton.routes import blp as infobutton
+    from api.issues.routes import blp as newsletter_issues
     from api.links.routes import blp as links
     from api.media.routes import blp as media
     from api.media.routes import files as media_files
@@ -141,6 +142,7 @@ def _register_blueprints(api: Any) -> None:
         related,
         taxonomy,
         newsletter,
+        newsletter_issues,
         outbox,
         revisions,
         previews,

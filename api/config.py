@@ -120,8 +120,7 @@ def _handout_settings() -> dict[str, Any]:
     return {
         # The clinic on printed handouts (api/handouts); unset ones are left off the page.
         "CLINIC_NAME": env("CLINIC_NAME", "Careleaf Clinic"),
-        # Also the newsletter footer's (same name, same reading: the lead keeps one entry).
-        "CLINIC_POSTAL_ADDRESS": env("CLINIC_POSTAL_ADDRESS") or None,
+        # CLINIC_POSTAL_ADDRESS, the newsletter footer's (_newsletter_settings), is shown too.
         "CLINIC_PHONE": env("CLINIC_PHONE") or None,
         # Paper of handouts when the request names none (`?paper=`).
         "HANDOUT_PAPER": _choice("HANDOUT_PAPER", ("letter", "a4")),
@@ -231,6 +230,10 @@ def _newsletter_settings() -> dict[str, Any]:
             "NEWSLETTER_SIGNUP_LIMIT_PER_IP", "10 per minute; 100 per day"
         ),
         "NEWSLETTER_SIGNUP_LIMIT_PER_EMAIL": env("NEWSLETTER_SIGNUP_LIMIT_PER_EMAIL", "3 per hour"),
+        # CAN-SPAM: the footer of every issue shows it; unset, issues cannot be sent (409).
+        "CLINIC_POSTAL_ADDRESS": env("CLINIC_POSTAL_ADDRESS") or None,
+        "NEWSLETTER_QUEUE_CHUNK_SIZE": _int("NEWSLETTER_QUEUE_CHUNK_SIZE", 500),
+        "NEWSLETTER_AUTO_FIRST_DAYS": _int("NEWSLETTER_AUTO_FIRST_DAYS", 30),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_KEY_PREFIX": env("RATELIMIT_KEY_PREFIX", "careleaf"),

@@ -7,8 +7,9 @@ from api.blocks.models import ArticleSharedBlock, SharedBlock, SharedBlockRevisi
 from api.caching.models import ContentState
 from api.changes.models import ChangeEvent
 from api.core.db import Base
+from api.issues.models import IssueDelivery, NewsletterIssue
 from api.links.models import ArticleLink
-from api.media.models import MediaItem, MediaRendition
+from api.media.models import MediaItem, MediaRendition, MediaUse
 from api.newsletter.models import Newsletter, Subscription
 from api.outbox.models import OutboxMessage
 from api.previews.models import ArticlePreview
@@ -36,9 +37,12 @@ __all__ = [
     "Base",
     "ChangeEvent",
     "ContentState",
+    "IssueDelivery",
     "MediaItem",
     "MediaRendition",
+    "MediaUse",
     "Newsletter",
+    "NewsletterIssue",
     "OutboxMessage",
     "SearchQueryDay",
     "SearchSuggestion",

@@ -40,6 +40,7 @@ pytest_plugins = [
     "tests.support.outbox",
     "tests.support.staff",
     "tests.support.hostile",
+    "tests.support.issues",
 ]
 
 

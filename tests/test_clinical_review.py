@@ -121,6 +121,8 @@ def test_each_approval_is_recorded_with_what_was_signed(
         "meta_description": None,
         "feature_image_url": None,
         "feature_image_alt": None,
+        "feature_image_id": None,
+        "media_text": {},
         "audience": "patient",
         "disclaimer_markdown": None,
         "references": [],

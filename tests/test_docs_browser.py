@@ -13,9 +13,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from tests.conftest import CHROMIUM, ROOT
+from tests.conftest import ROOT
+from tests.support.browser import chromium, problems, watched_page
 from tests.support.servers import live_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -35,32 +36,8 @@ def server(make_app: Any) -> Iterator[str]:
 
 @pytest.fixture
 def page(server: str) -> Iterator[Page]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1280, "height": 1000})
-        problems: list[str] = []
-        # A script refused by the CSP, a JS error or an asset that fails shows up here; the
-        # favicon the browser asks for on its own is not the page's.
-        page.on("pageerror", lambda error: problems.append(str(error)))
-        page.on(
-            "console",
-            lambda message: (
-                message.type == "error"
-                and not message.text.startswith("Failed to load resource")
-                and problems.append(message.text)
-            ),
-        )
-        page.on(
-            "response",
-            lambda response: (
-                response.status >= 400
-                and not response.url.endswith("/favicon.ico")
-                and problems.append(f"{response.status} {response.url}")
-            ),
-        )
-        page.problems = problems  # type: ignore[attr-defined]
-        yield page
-        browser.close()
+    with chromium() as browser:
+        yield watched_page(browser)
 
 
 def test_docs_render_every_operation_and_try_it_out_returns_articles(
@@ -91,7 +68,7 @@ def test_docs_render_every_operation_and_try_it_out_returns_articles(
     expect(body).to_contain_text('"slug"')
     expect(body).to_contain_text('"title"')
 
-    assert page.problems == []  # type: ignore[attr-defined]
+    assert problems(page) == []
     target = SCREENSHOT if os.environ.get("UPDATE_SCREENSHOTS") else tmp_path / "api-docs.png"
     target.parent.mkdir(parents=True, exist_ok=True)
     live.scroll_into_view_if_needed()

@@ -201,3 +201,14 @@ def test_demo_text_claims_no_review_and_no_unsupported_studies(demo, editor):
         ).lower()
         for claim in ("clinician-reviewed", "studies show", "research shows", "studies have"):
             assert claim not in text, (slug, claim)
+
+
+def test_demo_feature_images_are_drawn_media_with_real_alt_text(client, demo):
+    for slug in ("back-pain-guide", "gentle-exercise-for-a-sore-back"):
+        image = client.get(f"/api/v1/articles/{slug}").get_json()["feature_image"]
+        assert image is not None and image["format"] == "png" and image["srcset"]["webp"]
+        assert len(image["alt"]) > 40 and not image["alt_missing"]
+        path = "/" + image["url"].split("://", 1)[1].split("/", 1)[1]
+        assert client.get(path).status_code == 200
+    plate = client.get("/api/v1/articles/anti-inflammatory-diet-basics").get_json()
+    assert "half vegetables" in plate["feature_image"]["alt"]

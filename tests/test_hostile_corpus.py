@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 
 from api.core.db import Base
 from api.extensions import db
+from tests.support.newsletter import create_newsletter
 
 pytestmark = pytest.mark.slow
 
@@ -190,6 +191,18 @@ def _sweep_body(corpus: Corpus, document: dict[str, Any], method: str, path: str
             )  # fmt: skip
 
 
+def _newsletter_issue(app: Any, admin: Any) -> int:
+    """A newsletter with a draft issue, so that the issue operations reach real rows."""
+    create_newsletter(app)
+    response = app.test_client().post(
+        "/api/v1/newsletters/spine-health/issues",
+        json={"subject": "Hostile", "articles": "auto"},
+        headers={"Authorization": f"Bearer {admin.token}"},
+    )
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["id"]
+
+
 def test_no_hostile_input_reaches_a_500_or_a_half_write(make_app, make, make_staff):
     app = make_app(RATELIMIT_ENABLED=False)
     admin, member = make_staff("admin"), make_staff("writer")
@@ -200,6 +213,8 @@ def test_no_hostile_input_reaches_a_500_or_a_half_write(make_app, make, make_sta
         "topic": make.topic().slug,
         "user_id": str(member.user.id),  # a PATCH may deactivate them; not the admin
         "number": "1",
+        "newsletter": "spine-health",
+        "issue_id": str(_newsletter_issue(app, admin)),
     }
     corpus = Corpus(app, admin.token, objects)
     document = _document()

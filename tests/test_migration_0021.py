@@ -1,75 +1,57 @@
-"""Migration 0021 turns `bounced` subscriptions into `suspended` ones (one bounce counted), lets
-outbox messages be `skipped`, and downgrades cleanly, on both stores."""
+"""Migration 0021 adds media to content with plain ADD COLUMNs: articles written before it
+keep their search triggers and read with no feature image; it downgrades cleanly, on both
+stores."""
 
 from __future__ import annotations
 
-import pytest
 from alembic import command
-from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import inspect, text
 
 from api.core.db import make_engine
 from tests.conftest import alembic_config
 
 # Rows as they stood before 0021 (a migration test has no factories at an older revision).
-INSERT_ROWS = """
-    INSERT INTO newsletters (slug, name, description, created_at, updated_at)
-    VALUES ('n', 'N', '', :now, :now);
-    INSERT INTO newsletter_subscriptions (newsletter_id, email, email_normalized, status,
-        consent_text, consent_version, consented_at, created_at, updated_at)
-    VALUES (1, 'gone@example.com', 'gone@example.com', 'bounced', 'ok', 'v1', :now, :now, :now),
-        (1, 'here@example.com', 'here@example.com', 'active', 'ok', 'v1', :now, :now, :now);
+INSERT_ARTICLE = """
+    INSERT INTO authors (slug, name, kind, bio_markdown, bio_html, created_at, updated_at)
+    VALUES ('a', 'A', 'person', '', '', :now, :now);
+    INSERT INTO articles (slug, title, summary, body_markdown, body_html, body_text, toc,
+        language, status, published_at, author_id, reading_time_minutes, reading_grade,
+        version, created_at, updated_at)
+    VALUES ('older', 'Written before media', '', 'A quokka.', :html, 'A quokka.', '[]', 'en',
+        'published', :now, 1, 1, 0, 1, :now, :now);
 """
-NOW = "2026-01-01 00:00:00+00:00"
+BODY_HTML = "<p>A quokka.</p>\n"
 
 
-def _rows(url: str, query: str) -> list[tuple]:
+def _columns(url: str, table: str) -> set[str]:
     engine = make_engine(url)
     with engine.connect() as connection:
-        rows = [tuple(row) for row in connection.execute(text(query))]
+        names = {column["name"] for column in inspect(connection).get_columns(table)}
+        tables = set(inspect(connection).get_table_names())
     engine.dispose()
-    return rows
+    return names | ({"<media_uses table>"} if "media_uses" in tables else set())
 
 
-def _execute(url: str, statement: str) -> None:
-    engine = make_engine(url)
-    try:
-        with engine.begin() as connection:
-            connection.execute(text(statement), {"now": NOW})
-    finally:
-        engine.dispose()
-
-
-def test_0021_suspends_bounced_subscriptions_and_allows_skipped_messages(unmigrated_store):
+def test_0021_keeps_articles_and_search_and_downgrades(unmigrated_store, make_app):
     config = alembic_config(unmigrated_store)
-    command.upgrade(config, "0016")
-    for statement in filter(str.strip, INSERT_ROWS.split(";")):
-        _execute(unmigrated_store, statement)
+    command.upgrade(config, "0020_issues")
+    engine = make_engine(unmigrated_store)
+    with engine.begin() as connection:
+        for statement in filter(str.strip, INSERT_ARTICLE.split(";")):
+            connection.execute(
+                text(statement), {"now": "2026-01-01 00:00:00+00:00", "html": BODY_HTML}
+            )
+    engine.dispose()
 
-    command.upgrade(config, "0021_bounces")
-    rows = _rows(
-        unmigrated_store,
-        "SELECT email, status, hard_bounces, suspended_at IS NOT NULL "
-        "FROM newsletter_subscriptions ORDER BY id",
-    )
-    assert rows == [
-        ("gone@example.com", "suspended", 1, True),
-        ("here@example.com", "active", 0, False),
-    ]
-    outbox_row = (
-        "INSERT INTO outbox_messages (kind, payload, status, attempts, max_attempts, "
-        "next_attempt_at, created_at, updated_at) VALUES ('email', '{}', '{status}', 0, 8, "
-        ":now, :now, :now)"
-    )
-    _execute(unmigrated_store, outbox_row.replace("{status}", "skipped"))
-    with pytest.raises(IntegrityError):  # the CHECK constraints still hold
-        _execute(unmigrated_store, outbox_row.replace("{status}", "lost"))
-    with pytest.raises(IntegrityError):
-        _execute(unmigrated_store, "UPDATE newsletter_subscriptions SET status = 'bounced'")
+    command.upgrade(config, "head")
+    client = make_app(DATABASE_URL=unmigrated_store).test_client()
+    article = client.get("/api/v1/articles/older").get_json()
+    assert article["feature_image"] is None and article["feature_image_id"] is None
+    assert client.get("/api/v1/search?q=quokka").get_json()["articles"][0]["slug"] == "older"
 
-    command.downgrade(config, "0016")
-    assert _rows(unmigrated_store, "SELECT status FROM newsletter_subscriptions ORDER BY id") == [
-        ("bounced",),
-        ("active",),
-    ]
-    assert _rows(unmigrated_store, "SELECT status FROM outbox_messages") == [("failed",)]
+    command.downgrade(config, "0020_issues")
+    assert {"feature_image_id", "media_text"}.isdisjoint(_columns(unmigrated_store, "articles"))
+    assert "avatar_id" not in _columns(unmigrated_store, "authors")
+    assert "<media_uses table>" not in _columns(unmigrated_store, "authors")
+    command.upgrade(config, "head")
+    assert client.get("/api/v1/search?q=quokka").get_json()["articles"]

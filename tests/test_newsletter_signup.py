@@ -65,6 +65,7 @@ def test_whole_loop_through_a_real_smtp_server(mail_app, smtp_server, newsletter
         "newsletter": "spine-health",
         "email": "J***@example.com",
         "status": "active",
+        "language": "en",
         "topics": ["exercise"],
     }
     assert run_outbox(mail_app) == 0  # nothing else queued

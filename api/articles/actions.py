@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from api.articles import live, staff
+from api.articles.media import media_text_for
 from api.articles.models import Article, ArticleSlugRedirect, ArticleStatus
 from api.articles.permissions import Do, authorize, authorize_delete, authorize_edit
 from api.articles.services import save_article
@@ -88,6 +89,11 @@ def update_article(
         _slug_is_free(fields["slug"], article)
     # A content change numbers its revision in the same UPDATE as the content (and imported
     # content with no revision yet gets a baseline before it): one change, one version.
+    if any(name in fields for name in CONTENT_FIELDS):  # records the library's text now
+        fields["media_text"] = media_text_for(
+            fields.get("feature_image_id", before["feature_image_id"]),
+            fields.get("body_markdown", before["body_markdown"]),
+        )
     numbered = _changes_content(before, fields)
     revision_before = article.current_revision
     baseline = revision_before == 0

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import with_expression
 
+from api.articles import media
 from api.articles.models import Article, ArticleStatus, ArticleTopic
 from api.articles.services import checked_topics, derived_from_markdown, save_article
 from api.authors.services import author_by_slug
@@ -67,6 +68,10 @@ def patched_content(working: dict[str, Any], fields: dict[str, Any]) -> dict[str
     topics, primary = checked_topics(content["topics"], content["primary_topic"])
     content["topics"] = [topic.slug for topic in topics]
     content["primary_topic"] = primary
+    if any(name in fields for name in CONTENT_FIELDS):  # records the library's text now
+        content["media_text"] = media.media_text_for(
+            content["feature_image_id"], content["body_markdown"]
+        )
     return content
 
 
@@ -84,6 +89,7 @@ def store_pending(
     if article.live_revision is None:
         article.live_revision = article.current_revision
     revision = add_revision(article, content, user, comment)
+    media.store_uses(article.id, content, pending=True)
     if article.pending_status is None:
         article.pending_status = PENDING_DRAFT
     return revision
@@ -93,6 +99,7 @@ def _take_pending_content(article: Article) -> None:
     """Copy the pending revision's content onto the row (body derived, links stored)."""
     content = working_content(article)
     save_article(article, content)
+    media.drop_pending_uses(article.id)
     article.pending_status = None
 
 
@@ -153,7 +160,9 @@ def reading_grade_under_review(article: Article) -> float:
     if article.pending_status is None:
         return article.reading_grade
     content = working_content(article)
-    derived, _ = derived_from_markdown(content["body_markdown"], content["references"])
+    derived, _ = derived_from_markdown(
+        content["body_markdown"], content["references"], content["media_text"]
+    )
     return derived["reading_grade"]
 
 
@@ -195,7 +204,9 @@ def working_copy(article: Article, link_mode: str | None = None) -> dict[str, An
     if pending is None:
         return view
     content = working_content(article)
-    derived, link_slugs = derived_from_markdown(content["body_markdown"], content["references"])
+    derived, link_slugs = derived_from_markdown(
+        content["body_markdown"], content["references"], content["media_text"]
+    )
     if has_markers(derived["body_html"]):
         targets = {**public_targets_by_slug(link_slugs), **public_targets(article)}
         href = link_hrefs(link_mode)
@@ -214,6 +225,9 @@ def working_copy(article: Article, link_mode: str | None = None) -> dict[str, An
         "reading_level": reading_level(derived["reading_grade"]),
         "author": author_by_slug(content["author"]),
         "topic_links": links,
+        "feature_image": media.items_by_id(
+            [content["feature_image_id"]] if content["feature_image_id"] is not None else []
+        ).get(content["feature_image_id"]),
         "topics": [link.topic for link in links],
         "primary_topic": next((link.topic for link in links if link.is_primary), None),
     }

@@ -22,6 +22,8 @@ WITH_REFERENCES = (
     selectinload(Article.topic_links)
     .joinedload(ArticleTopic.topic, innerjoin=True)
     .load_only(Topic.slug, Topic.name, raiseload=True),
+    # Feature images with their renditions: two queries a page, none when no article has one.
+    selectinload(Article.feature_image),
 )  # fmt: skip
 # Summaries never carry bodies: leave them in the store, and fail loudly if touched.
 SUMMARY_OPTIONS = (

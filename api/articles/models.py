@@ -4,7 +4,7 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, text
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.authors.models import Author
@@ -18,6 +18,7 @@ from api.core.db import (
     string_enum,
 )
 from api.core.readability import reading_level
+from api.media.models import MediaItem
 from api.topics.models import Topic
 from api.users.models import User
 
@@ -117,6 +118,15 @@ class Article(TimestampMixin, Base):
     reading_grade: Mapped[float] = mapped_column(default=0.0)
     feature_image_url: Mapped[str | None] = mapped_column(String(2048))
     feature_image_alt: Mapped[str | None] = mapped_column(String(300))
+    # A media item (api/media); wins over feature_image_url. No foreign key on this table
+    # (SQLite cannot add one without rebuilding it): media_uses holds the RESTRICT key.
+    feature_image_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # The alt text and caption of every media item the content shows, as written when the
+    # content was saved: {"<id>": {"alt", "caption", "decorative"}}. Reviewed content (in every
+    # revision), so a later change in the library does not change what a reviewer approved.
+    media_text: Mapped[dict[str, Any]] = mapped_column(
+        JSONDocument, default=dict, server_default=text("'{}'")
+    )
     meta_description: Mapped[str | None] = mapped_column(String(320))
     canonical_url: Mapped[str | None] = mapped_column(String(2048))
     last_reviewed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
@@ -143,6 +153,9 @@ class Article(TimestampMixin, Base):
     author: Mapped[Author] = relationship(lazy="raise")
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id], lazy="raise")
     reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id], lazy="raise")
+    feature_image: Mapped[MediaItem | None] = relationship(
+        primaryjoin="foreign(Article.feature_image_id) == MediaItem.id", lazy="raise"
+    )
     topic_links: Mapped[list[ArticleTopic]] = relationship(
         cascade="all, delete-orphan",
         order_by=(ArticleTopic.position, ArticleTopic.topic_id),

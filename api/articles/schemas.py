@@ -6,6 +6,8 @@ from typing import Any
 import marshmallow as ma
 
 from api.articles.disclaimer import disclaimer_html
+from api.articles.figures import MediaHtml
+from api.articles.media import feature_image_json
 from api.articles.models import AUDIENCES, ArticleStatus
 from api.articles.references import CitedReferenceSchema
 from api.authors.schemas import AuthorSummarySchema
@@ -13,6 +15,7 @@ from api.core.field_selection import CommaSeparatedList, fields_argument
 from api.core.resource_urls import ApiUrl, SiteUrl
 from api.core.smorest import Schema
 from api.core.validation import SLUG, HttpUrl
+from api.media.schemas import MediaSchema
 from api.review.records import public_review
 from api.structured_data.jsonld import medical_web_page, script_safe
 
@@ -43,7 +46,35 @@ class SectionSchema(Schema):
         dump_only=True,
         metadata={"description": "`text`, `callout:<kind>` (a care callout) or `references`"},
     )
-    html = ma.fields.String(dump_only=True)
+    html = MediaHtml(dump_only=True)
+
+
+class FeatureImageField(ma.fields.Nested):
+    """`feature_image`, from the article's loaded item and its recorded text (no query)."""
+
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> Any:
+        return feature_image_json(obj)
+
+
+class _FromFeatureImage(ma.fields.Field):
+    """feature_image_url / feature_image_alt as old clients read them: from the media item when
+    the article has one (its url; the alt text shown with it), else as written."""
+
+    key = ""
+
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> Any:
+        image = feature_image_json(obj) if getattr(obj, "feature_image_id", None) else None
+        if image is not None:
+            return image[self.key]
+        return super().get_value(obj, attr, accessor, default)
+
+
+class LegacyFeatureImageUrl(_FromFeatureImage, HttpUrl):
+    key = "url"
+
+
+class LegacyFeatureImageAlt(_FromFeatureImage, ma.fields.String):
+    key = "alt"
 
 
 class ArticleSummarySchema(Schema):
@@ -86,8 +117,35 @@ class ArticleSummarySchema(Schema):
             "example": "grade 6-8: easy",
         },
     )
-    feature_image_url = HttpUrl(allow_none=True)
-    feature_image_alt = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=300))
+    feature_image_id = ma.fields.Integer(
+        allow_none=True,
+        validate=ma.validate.Range(min=1, max=2**31 - 1),
+        metadata={"description": "The media item shown as the feature image (null: none)"},
+    )
+    feature_image = FeatureImageField(
+        MediaSchema,
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "The feature_image_id's media item, as the media library shapes it, "
+            "with the alt text and caption recorded with the article's content"
+        },
+    )
+    feature_image_url = LegacyFeatureImageUrl(
+        allow_none=True,
+        metadata={
+            "description": "Legacy: an image elsewhere. With feature_image_id, reads show that "
+            "item's url here and a written value is ignored"
+        },
+    )
+    feature_image_alt = LegacyFeatureImageAlt(
+        allow_none=True,
+        validate=ma.validate.Length(max=300),
+        metadata={
+            "description": "The feature image's alt text: with feature_image_id, overrides the "
+            "library's for this article"
+        },
+    )
     audience = ma.fields.String(
         validate=ma.validate.OneOf(AUDIENCES),
         metadata={"description": "Who the article is written for; default patient"},
@@ -141,7 +199,7 @@ class ArticleSchema(ArticleSummarySchema):
     """A whole article."""
 
     body_markdown = ma.fields.String(load_only=True, validate=ma.validate.Length(max=500_000))
-    body_html = ma.fields.String(dump_only=True)
+    body_html = MediaHtml(dump_only=True)
     toc = ma.fields.List(ma.fields.Nested(TocEntrySchema), dump_only=True)
     sections = ma.fields.List(
         ma.fields.Nested(SectionSchema),

@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import Select, exists, func, literal, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
+from api.articles import media
 from api.articles.citations import without_references
 from api.articles.loading import SUMMARY_OPTIONS
 from api.articles.models import Article, ArticleTopic
@@ -38,6 +39,7 @@ SORTS = {
 DETAIL_OPTIONS = (
     joinedload(Article.author, innerjoin=True),
     joinedload(Article.reviewed_by),
+    selectinload(Article.feature_image),
     # The topics' public pillars (JSON-LD isPartOf), in the same query as the topics.
     selectinload(Article.topic_links)
     .joinedload(ArticleTopic.topic, innerjoin=True)
@@ -254,20 +256,25 @@ def set_topics(article: Article, slugs: list[str], primary: str | None = None) -
 
 
 def derived_from_markdown(
-    markdown: str, references: list[dict[str, Any]] | None = None
+    markdown: str,
+    references: list[dict[str, Any]] | None = None,
+    media_text: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], tuple[str, ...]]:
     """Body HTML, text, table of contents, cited references and reading statistics of a body
     citing `references`, and the slugs of the articles it links to: what an article stores
-    for it (also previews of a revision)."""
-    derived, rendered = _derive(markdown, references)
+    for it (also previews of a revision). Media figures show the alt text and captions of
+    `media_text` (see api/articles/media.py)."""
+    derived, rendered = _derive(markdown, references, media_text)
     return derived, rendered.link_slugs
 
 
 def _derive(
-    markdown: str, references: list[dict[str, Any]] | None
+    markdown: str, references: list[dict[str, Any]] | None, media_text: dict[str, Any] | None
 ) -> tuple[dict[str, Any], RenderedBody]:
     # Included shared blocks render as their live, approved text (api/articles/includes.py).
-    rendered = render_article_body(markdown, live_markdown, references or ())
+    rendered = render_article_body(
+        markdown, live_markdown, references or (), media.figures_env(media_text)
+    )
     words_per_minute = current_app.config["READING_WORDS_PER_MINUTE"]
     # The text search indexes and snippets quote: link text as readers see it, not slugs.
     text = (
@@ -300,7 +307,7 @@ def derive_from_body(article: Article) -> RenderedBody:
     Returns the render: the slugs of the articles the body links to and the keys of the
     blocks it includes are stored by `save_article`.
     """
-    derived, rendered = _derive(article.body_markdown, article.references)
+    derived, rendered = _derive(article.body_markdown, article.references, article.media_text)
     # A field of the search index (api/search/index.py): the headings, weighted above the body.
     derived["search_headings"] = " ".join(entry["text"] for entry in derived["toc"])
     for name, value in derived.items():
@@ -315,6 +322,14 @@ def store_derived_edges(article: Article, rendered: RenderedBody) -> None:
     store_includes(article.id, rendered.block_keys)
 
 
+# What decides which media an article shows, and the text recorded for them.
+MEDIA_INPUTS = frozenset({"body_markdown", "feature_image_id", "feature_image_alt", "media_text"})
+
+
+def content_media(article: Article) -> dict[str, Any]:
+    return {"feature_image_id": article.feature_image_id, "body_markdown": article.body_markdown}
+
+
 def save_article(article: Article | None, data: dict[str, Any]) -> Article:
     """Create or update an article; `author` and `topics` are slugs."""
     article = article or Article(topic_links=[])
@@ -327,14 +342,21 @@ def save_article(article: Article | None, data: dict[str, Any]) -> Article:
     primary = fields.pop("primary_topic", None)
     if "topics" in fields:
         set_topics(article, fields.pop("topics"), primary)
+    text_before = article.media_text
     for name, value in fields.items():
         if getattr(article, name) != value:
             setattr(article, name, value)
+    shows_media = article.id is None or not MEDIA_INPUTS.isdisjoint(data)
+    if shows_media and "media_text" not in data:  # callers without the snapshot (importer)
+        article.media_text = media.media_text_for(article.feature_image_id, article.body_markdown)
     rendered = None
-    if "body_markdown" in data or "references" in data or article.id is None:
+    rerender = "body_markdown" in data or "references" in data or article.id is None
+    if rerender or article.media_text != text_before:
         rendered = derive_from_body(article)
     db.session.add(article)
     db.session.flush()
+    if shows_media:
+        media.store_uses(article.id, content_media(article), pending=False)
     if rendered is not None:
         store_derived_edges(article, rendered)
     if article.slug != slug_before:

@@ -21,6 +21,7 @@ STAFF_DETAIL_OPTIONS = (
     joinedload(Article.author, innerjoin=True),
     joinedload(Article.created_by),
     joinedload(Article.reviewed_by),
+    selectinload(Article.feature_image),
     # The topics' public pillars: the JSON-LD staff preview names the pillar as published.
     selectinload(Article.topic_links)
     .joinedload(ArticleTopic.topic, innerjoin=True)

@@ -8,6 +8,7 @@ from typing import Any
 import marshmallow as ma
 
 from api.articles.included import ArticleReadArgsSchema, IncludedView
+from api.articles.media import images_missing_alt, row_media
 from api.articles.references import ReferenceSchema, references_field
 from api.articles.schemas import ArticleSchema
 from api.articles.staff import StaffView
@@ -36,6 +37,18 @@ class WarningSchema(Schema):
     code = ma.fields.String(dump_only=True, metadata={"example": "reading_grade_above_limit"})
     field = ma.fields.String(dump_only=True, metadata={"example": "reading_grade"})
     detail = ma.fields.String(dump_only=True)
+
+
+class ImageRefSchema(Schema):
+    id = ma.fields.Integer(dump_only=True, metadata={"description": "The media item"})
+    place = ma.fields.String(dump_only=True, validate=ma.validate.OneOf(["feature_image", "body"]))
+
+
+class MissingAltField(ma.fields.List):
+    """`images_missing_alt`, computed from the content staff read (no query)."""
+
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> Any:
+        return images_missing_alt(row_media(obj))
 
 
 class StaffArticleSchema(ArticleSchema):
@@ -88,6 +101,14 @@ class StaffArticleSchema(ArticleSchema):
         },
     )
     review_comment = ma.fields.String(dump_only=True, allow_none=True)
+    images_missing_alt = MissingAltField(
+        ma.fields.Nested(ImageRefSchema),
+        dump_only=True,
+        metadata={
+            "description": "The images of the content (the working copy) with no alt text and "
+            "not decorative: publishing is a 409 until this is empty"
+        },
+    )
     allowed_actions = ma.fields.List(
         ma.fields.String(),
         dump_only=True,

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from api.articles import live, reading_limit, staff
+from api.articles.media import check_alt_to_publish, row_media
 from api.articles.models import Article, ArticleStatus
 from api.articles.permissions import Do, authorize, may
 from api.articles.required_blocks import check_required_blocks
@@ -136,6 +137,9 @@ def _reject(article: Article, _user: User, data: dict[str, Any]) -> None:
 
 def _publish(article: Article, user: User, data: dict[str, Any]) -> None:
     check_required_blocks(article, **actions_now(user, article))
+    check_alt_to_publish(
+        live.working_content(article) if article.has_pending_revision else row_media(article)
+    )
     if article.has_pending_revision:
         if "published_at" in data:
             raise Problem(

@@ -24,6 +24,7 @@ FIELDS = (
     "organization",
     "bio_markdown",
     "avatar_url",
+    "avatar_id",
     "website_url",
 )
 

@@ -6,6 +6,7 @@ from typing import Any
 from flask import Response, current_app, request
 from flask.views import MethodView
 
+from api.bundles.media import parse_choice
 from api.bundles.schemas import BundleArgsSchema, BundleSchema
 from api.bundles.services import Bundle, build_bundle
 from api.core.smorest import Blueprint
@@ -38,7 +39,9 @@ class AllBundle(MethodView):
         Sent gzipped with `Accept-Encoding: gzip`. Continue with `/api/v1/changes` from
         `cursor`.
         """
-        return bundle_response(build_bundle(link_mode=args.get("links")))
+        return bundle_response(
+            build_bundle(link_mode=args.get("links"), media_choice=parse_choice(args.get("media")))
+        )
 
 
 @blp.route("/topics/<slug>")
@@ -52,4 +55,6 @@ class TopicBundle(MethodView):
         `topics` holds the topic's subtree and the other topics its articles are filed under;
         `topic_tree` the subtree. Sent gzipped with `Accept-Encoding: gzip`.
         """
-        return bundle_response(build_bundle(slug, link_mode=args.get("links")))
+        return bundle_response(
+            build_bundle(slug, args.get("links"), media_choice=parse_choice(args.get("media")))
+        )

@@ -4,9 +4,34 @@ import marshmallow as ma
 
 from api.articles.schemas import ArticleSchema
 from api.authors.schemas import AuthorSchema
+from api.bundles.media import MEDIA_CHOICE_HELP, parse_choice
 from api.core.resource_urls import LINK_MODES, ApiUrl, SiteUrl
 from api.core.smorest import Schema
+from api.media.schemas import RenditionSchema
 from api.topics.schemas import TopicSchema
+
+
+def _valid_choice(value: str) -> None:
+    try:
+        parse_choice(value)
+    except ValueError as error:
+        raise ma.ValidationError(str(error)) from None
+
+
+class BundleMediaSchema(Schema):
+    """A media item the bundle's articles or authors show, and its chosen files."""
+
+    id = ma.fields.Integer(dump_only=True)
+    sha256 = ma.fields.String(
+        dump_only=True, metadata={"description": "SHA-256 of the item's normalized original"}
+    )
+    bytes = ma.fields.Integer(dump_only=True)
+    url = ma.fields.String(dump_only=True, metadata={"description": "The original file"})
+    renditions = ma.fields.List(
+        ma.fields.Nested(RenditionSchema),
+        dump_only=True,
+        metadata={"description": "The files chosen by `media=`; verify each by its sha256"},
+    )
 
 
 class BundleArgsSchema(Schema):
@@ -15,6 +40,12 @@ class BundleArgsSchema(Schema):
         metadata={
             "description": "The href of internal links in body_html: the site page (absolute), "
             "its root-relative path (relative) or the API URL (api); default LINK_MODE"
+        },
+    )
+    media = ma.fields.String(
+        validate=[ma.validate.Length(max=500), _valid_choice],
+        metadata={
+            "description": "Which files of each media item `media` lists: " + MEDIA_CHOICE_HELP
         },
     )
 
@@ -58,4 +89,13 @@ class BundleSchema(Schema):
         values=ma.fields.List(ma.fields.String()),
         dump_only=True,
         metadata={"description": "Article slug -> related public article slugs, best first"},
+    )
+    media = ma.fields.List(
+        ma.fields.Nested(BundleMediaSchema),
+        dump_only=True,
+        metadata={
+            "description": "Every media item the articles (feature images, figures in bodies) "
+            "and authors (avatars) show, by id, with the files `media=` chose: a kiosk "
+            "downloads each once and checks its sha256"
+        },
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from api.articles.models import Article
@@ -15,6 +16,7 @@ from api.articles.sections import resolve_sections
 from api.articles.services import DETAIL_OPTIONS, in_topic_tree
 from api.articles.visibility import public_articles, public_filter
 from api.authors.models import Author
+from api.bundles.media import MediaChoice, manifest
 from api.bundles.related import PublicGraph, related_slugs
 from api.changes.services import current_cursor
 from api.core import clock
@@ -37,10 +39,17 @@ class Bundle:
     authors: list[Author]
     articles: list[Article]
     related: dict[str, list[str]]
+    media: list[dict[str, Any]]
 
 
 def _articles(topic_slug: str | None) -> list[Article]:
-    query = public_articles().options(*DETAIL_OPTIONS).order_by(Article.slug)
+    query = (
+        public_articles()
+        .options(
+            *DETAIL_OPTIONS, joinedload(Article.author, innerjoin=True).selectinload(Author.avatar)
+        )
+        .order_by(Article.slug)
+    )
     if topic_slug is not None:
         query = query.where(in_topic_tree(topic_slug))
     return list(db.session.scalars(query))
@@ -89,9 +98,14 @@ def _topics() -> list[Topic]:
     return topics
 
 
-def build_bundle(topic_slug: str | None = None, link_mode: str | None = None) -> Bundle:
+def build_bundle(
+    topic_slug: str | None = None,
+    link_mode: str | None = None,
+    media_choice: MediaChoice | None = None,
+) -> Bundle:
     """The bundle of every public article, or of those under a topic and its descendants;
-    internal links in bodies by `link_mode` (LINK_MODE by default)."""
+    internal links in bodies by `link_mode` (LINK_MODE by default); the files of the media
+    they show as `media_choice` chooses (default: all)."""
     cursor = current_cursor()  # first: the content read next is at least this fresh
     topics = _topics()
     if topic_slug is None:
@@ -103,7 +117,11 @@ def build_bundle(topic_slug: str | None = None, link_mode: str | None = None) ->
     articles = _articles(topic_slug)
     resolve_bodies(articles, link_mode)
     if topic_slug is None:
-        authors = list(db.session.scalars(select(Author).order_by(Author.slug)))
+        authors = list(
+            db.session.scalars(
+                select(Author).options(selectinload(Author.avatar)).order_by(Author.slug)
+            )
+        )
     else:  # their authors only, already loaded with them
         authors = sorted({a.author.slug: a.author for a in articles}.values(), key=_slug)
     filed = {link.topic_id for article in articles for link in article.topic_links}
@@ -119,6 +137,7 @@ def build_bundle(topic_slug: str | None = None, link_mode: str | None = None) ->
         authors=authors,
         articles=articles,
         related=related_slugs(PublicGraph.load(), taxonomy, [a.id for a in articles]),
+        media=manifest(articles, authors, media_choice or MediaChoice()),
     )
 
 

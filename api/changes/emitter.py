@@ -154,6 +154,15 @@ class Emitter:
         if subject.changed and after is not None and subject.kind == "topic":
             self.when_pillar_appears(subject, after)
 
+    def media(self, subject: Subject) -> None:
+        """A media item's files appear at upload and go at its delete; its text (alt, caption)
+        reaches the public only through articles' reviewed content, as their own events."""
+        before, after = subject.before, subject.now()
+        if before is None and after is not None:
+            self.add("media", "created", subject.object_id, after.slug)
+        elif after is None and before is not None:
+            self.add("media", "deleted", subject.object_id, before.slug)
+
     def when_pillar_appears(self, subject: Subject, after: Snapshot) -> None:
         """A topic shows its pillar once public: a scheduled pillar changes it then."""
         pillar_id = getattr(subject.obj, "pillar_article_id", None)
@@ -217,6 +226,8 @@ def emit(session: Session, written: list[Subject], listeners: ChangeListeners) -
         if subject.kind == "article":
             emitter.article(subject)
     for subject in written:
-        if subject.kind != "article":
+        if subject.kind == "media":
+            emitter.media(subject)
+        elif subject.kind != "article":
             emitter.simple(subject)
     return emitter.finish()

@@ -10,7 +10,9 @@ from api.core.db import Base, UTCDateTime, int_pk
 ARTICLE_EVENTS = ("article.published", "article.updated", "article.unpublished", "article.deleted")
 TOPIC_EVENTS = ("topic.created", "topic.updated", "topic.deleted")
 AUTHOR_EVENTS = ("author.created", "author.updated", "author.deleted")
-EVENT_TYPES = ARTICLE_EVENTS + TOPIC_EVENTS + AUTHOR_EVENTS
+# Media items are named by their sha256 (in `slug`): the files at /media/<sha256>/...
+MEDIA_EVENTS = ("media.created", "media.deleted")
+EVENT_TYPES = ARTICLE_EVENTS + TOPIC_EVENTS + AUTHOR_EVENTS + MEDIA_EVENTS
 
 
 class ChangeEvent(Base):

@@ -20,10 +20,16 @@ from api.articles.visibility import changes_public_attributes
 from api.authors.models import Author
 from api.changes.emitter import ChangeListeners, emit
 from api.changes.subjects import Snapshot, Subject, article_dependents
+from api.media.models import MediaItem
 from api.topics.models import Topic
 
 PENDING_KEY = "careleaf_change_subjects"
-KINDS: dict[type, str] = {Article: "article", Topic: "topic", Author: "author"}
+KINDS: dict[type, str] = {
+    Article: "article",
+    Topic: "topic",
+    Author: "author",
+    MediaItem: "media",
+}
 
 
 def _value_before_flush(obj: Any, key: str) -> Any:
@@ -36,7 +42,7 @@ def _value_before_flush(obj: Any, key: str) -> Any:
 
 
 def _snapshot_before_flush(obj: Any) -> Snapshot:
-    slug = _value_before_flush(obj, "slug")
+    slug = _value_before_flush(obj, "sha256" if isinstance(obj, MediaItem) else "slug")
     if isinstance(obj, Article):
         status = _value_before_flush(obj, "status")
         return Snapshot(slug, str(status), _value_before_flush(obj, "published_at"))
@@ -96,7 +102,7 @@ def _remember_bulk_deletes(state: ORMExecuteState) -> None:
         return
     session = state.session
     connection = session.connection()
-    columns = [model.id, model.slug]
+    columns = [model.id, (model.sha256 if model is MediaItem else model.slug).label("slug")]
     if model is Article:
         columns += [Article.status, Article.published_at]
     where = state.statement.whereclause

@@ -22,9 +22,17 @@ class ChangeEventSchema(Schema):
     id = ma.fields.Integer(dump_only=True, metadata={"description": "Unique, for idempotency"})
     type = ma.fields.String(dump_only=True, metadata={"enum": list(EVENT_TYPES)})
     object = ma.fields.String(
-        attribute="object_type", dump_only=True, metadata={"enum": ["article", "topic", "author"]}
+        attribute="object_type",
+        dump_only=True,
+        metadata={"enum": ["article", "topic", "author", "media"]},
     )
-    slug = ma.fields.String(dump_only=True, metadata={"description": "The slug at that time"})
+    slug = ma.fields.String(
+        dump_only=True,
+        metadata={
+            "description": "The slug at that time; of a media item, its sha256 (the files at "
+            "/media/<sha256>/...)"
+        },
+    )
     previous_slug = ma.fields.String(
         dump_only=True, allow_none=True, metadata={"description": "Set when the slug changed"}
     )

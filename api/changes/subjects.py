@@ -16,6 +16,7 @@ from sqlalchemy import select
 from api.articles.models import Article, ArticleStatus
 from api.articles.visibility import public_filter
 from api.links.models import ArticleLink
+from api.media.models import MediaItem
 from api.topics.models import Topic
 
 
@@ -51,6 +52,8 @@ class Subject:
 def snapshot(obj: Any) -> Snapshot:
     if isinstance(obj, Article):
         return Snapshot(obj.slug, str(obj.status), obj.published_at)
+    if isinstance(obj, MediaItem):
+        return Snapshot(obj.sha256)
     return Snapshot(obj.slug)
 
 

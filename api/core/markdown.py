@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +27,9 @@ LINK_DATA_ATTRIBUTES = frozenset({"data-article-slug", "data-topic-slug"})
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "a": {"href", "title", "id", *LINK_DATA_ATTRIBUTES},
     "abbr": {"title"},
-    "img": {"src", "alt", "title", "width", "height"},
+    # srcset, sizes and loading: media placed in bodies (api/articles/figures.py); each value
+    # is checked by `_media_attribute`.
+    "img": {"src", "alt", "title", "width", "height", "srcset", "sizes", "loading"},
     "ol": {"start"},
     "td": {"align"},
     "th": {"align"},
@@ -67,12 +70,31 @@ _CALLOUT_VALUES = {
 }
 
 
+# A srcset this API writes: comma-separated candidates "<http(s) URL of a media file> <n>w".
+_SRCSET_CANDIDATE = re.compile(
+    r"(?:https?://[^\s,\"'<>]+)?/media/[0-9a-f]{64}/[0-9a-z]+\.[a-z]{3,4} \d{1,5}w"
+)
+_SIZES = re.compile(r"[a-z0-9 (),:.-]{1,200}")
+
+
+def _media_attribute(attribute: str, value: str) -> str | None:
+    """The image attributes of media figures keep only the values this API writes."""
+    if attribute == "loading":
+        return value if value == "lazy" else None
+    if attribute == "sizes":
+        return value if _SIZES.fullmatch(value) else None
+    candidates = [candidate.strip() for candidate in value.split(",")]
+    return value if all(_SRCSET_CANDIDATE.fullmatch(c) for c in candidates) else None
+
+
 def callout_attribute(tag: str, attribute: str, value: str) -> str | None:
     """`class` keeps only the callout (and citation) classes of its tag; the other callout
     attributes only their fixed values, and an `id` outside headings only the citation forms:
     the allowlist grows by these exact strings and patterns, nothing a writer chooses."""
     if attribute == "id" and tag in _IDS:
         return value if _IDS[tag].fullmatch(value) else None
+    if tag == "img" and attribute in ("srcset", "sizes", "loading"):
+        return _media_attribute(attribute, value)
     if attribute == "class":
         kept = [name for name in value.split() if name in _CALLOUT_CLASSES.get(tag, ())]
         return " ".join(dict.fromkeys(kept)) or None
@@ -193,16 +215,22 @@ def prose_of(tokens: list[Any]) -> str:
 
 
 def render_markdown(
-    source: str, parser: MarkdownIt | None = None, env: dict[str, Any] | None = None
+    source: str,
+    parser: MarkdownIt | None = None,
+    env: dict[str, Any] | None = None,
+    prepare: Callable[[list[Any]], dict[str, Any]] | None = None,
 ) -> Rendered:
     """Render CommonMark, sanitize it, and list its headings with their anchor ids in order.
 
     `env` is markdown-it's environment: what plugins read (an article's references, its
     shared blocks: `api.articles.includes`) and record (the references it cites) during this
-    one render."""
+    one render. `prepare` sees the parsed tokens and returns what the renderer's rules read
+    besides (the media a body places)."""
     parser = parser or _PARSER
     env = {} if env is None else env
     tokens = parser.parse(source, env)
+    if prepare is not None:
+        env.update(prepare(tokens))
     toc = []
     for index, token in enumerate(tokens):
         if token.type == "heading_open":

@@ -20,6 +20,7 @@ from typing import Any
 METHODS = ("get", "post", "put", "patch", "delete")
 PUBLIC: list[dict[str, list[str]]] = []
 A = "/api/v1/articles/{slug}"
+NI = "/api/v1/newsletters/{slug}/issues"
 OPERATION_IDS: dict[tuple[str, str], str] = {
     ("get", "/api/v1/articles"): "listArticles",
     ("post", "/api/v1/articles"): "createArticle",
@@ -86,6 +87,13 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ("get", "/api/v1/newsletter/subscribers"): "listSubscribers",
     ("get", "/api/v1/newsletter/subscribers/export"): "exportSubscribers",
     ("delete", "/api/v1/newsletter/subscribers/{subscription_id}"): "deleteSubscriber",
+    ("get", NI): "listNewsletterIssues",
+    ("post", NI): "createNewsletterIssue",
+    ("get", NI + "/{issue_id}"): "getNewsletterIssue",
+    ("patch", NI + "/{issue_id}"): "updateNewsletterIssue",
+    ("get", NI + "/{issue_id}/preview"): "previewNewsletterIssue",
+    ("post", NI + "/{issue_id}/test"): "testNewsletterIssue",
+    ("post", NI + "/{issue_id}/send"): "sendNewsletterIssue",
     ("get", "/api/v1/users"): "listUsers",
     ("post", "/api/v1/users"): "createUser",
     ("get", "/api/v1/users/me"): "getCurrentUser",
@@ -106,6 +114,7 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ("get", "/api/v1/media/{media_id}"): "getMedia",
     ("patch", "/api/v1/media/{media_id}"): "updateMedia",
     ("delete", "/api/v1/media/{media_id}"): "deleteMedia",
+    ("get", "/api/v1/media/{media_id}/usage"): "getMediaUsage",
     ("get", "/media/{sha256}/{name}.{ext}"): "getMediaFile",
     ("get", "/feeds/articles.atom"): "getArticlesAtomFeed",
     ("get", "/feeds/articles.rss"): "getArticlesRssFeed",

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from flask import current_app, request
 
 from api.articles.disclaimer import disclaimer_html
+from api.articles.figures import absolute_media_urls
 from api.articles.models import Article
 from api.core.site import site_url
 from api.feeds import formats
@@ -39,7 +40,8 @@ def _entry(article: Article) -> formats.Entry:
         url=article_url(article.slug),
         title=article.title,
         summary=article.meta_description or article.summary,
-        content_html=article.body_html + disclaimer_html(article.disclaimer_markdown),
+        content_html=absolute_media_urls(article.body_html)
+        + disclaimer_html(article.disclaimer_markdown),
         published=published,
         updated=max(published, article.updated_at),
         author=article.author.name,

@@ -23,6 +23,7 @@ from api.audit.services import changes_between, record
 from api.authors.models import Author
 from api.extensions import db
 from api.importer.frontmatter import FrontMatterError, parse_article
+from api.media.models import MediaItem
 from api.revisions.services import CONTENT_FIELDS, add_revision, content_of
 from api.topics.models import Topic
 
@@ -79,6 +80,14 @@ def reference_problems(fields: dict[str, Any], requested: ArticleStatus) -> list
         problems.append(f"author: unknown author '{author}'")
     known = set(db.session.scalars(select(Topic.slug).where(Topic.slug.in_(topics))))
     problems += [f"topics: unknown topic '{topic}'" for topic in topics if topic not in known]
+    if "feature_image" in fields:
+        problems.append(
+            "feature_image: names a demo image of seed/ only; import with feature_image_id "
+            "(the id of an item of the media library)"
+        )
+    media_id = fields.get("feature_image_id")
+    if media_id is not None and not _exists(MediaItem.id == media_id):
+        problems.append(f"feature_image_id: no media item has the id {media_id}")
     primary = fields.get("primary_topic")
     if primary is not None and "topics" in fields and primary not in topics:
         problems.append(f"primary_topic: '{primary}' is not among the topics")

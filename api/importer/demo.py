@@ -37,6 +37,11 @@ def _user(data: dict[str, Any]) -> User:
     return existing or create_user(None, data)
 
 
+def demo_editor() -> User:
+    """The demo editor (created on first use): uploads the demo images, publishes articles."""
+    return _user(DEMO_EDITOR)
+
+
 def publish_through_review(article: Article, published_at: dt.datetime | None) -> Article:
     """Submit (demo editor), approve (demo reviewer), publish (demo editor): all audited."""
     editor, reviewer = _user(DEMO_EDITOR), _user(DEMO_REVIEWER)

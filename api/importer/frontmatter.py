@@ -41,6 +41,12 @@ class ArticleFrontMatterSchema(Schema):
     meta_description = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=320))
     feature_image_url = HttpUrl(allow_none=True)
     feature_image_alt = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=300))
+    # A media item of the library; the seed also takes `feature_image: <name>`, the name of
+    # one of its own drawn images (seed/images.py).
+    feature_image_id = ma.fields.Integer(
+        allow_none=True, validate=ma.validate.Range(min=1, max=2**31 - 1)
+    )
+    feature_image = ma.fields.String(validate=SLUG)
     canonical_url = HttpUrl(allow_none=True)
     audience = ma.fields.String(validate=ma.validate.OneOf(AUDIENCES))
     disclaimer_markdown = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=5000))

@@ -7,6 +7,8 @@ an old slug of an article, is skipped and reported as skipped; nothing existing 
 
 from __future__ import annotations
 
+import importlib.util
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +17,7 @@ from typing import Any
 import marshmallow as ma
 import yaml
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 
 from api.articles import staff
 from api.articles.models import Article, ArticleStatus
@@ -26,9 +29,10 @@ from api.blocks.services import block_by_key
 from api.core.errors import Problem
 from api.extensions import db
 from api.importer.articles import import_fields
-from api.importer.demo import approve_block_through_review, publish_through_review
+from api.importer.demo import approve_block_through_review, demo_editor, publish_through_review
 from api.importer.frontmatter import FrontMatterError, parse_article
 from api.importer.services import problem_text
+from api.media.actions import upload_media
 from api.topics.models import Topic
 from api.topics.schemas import TopicSchema
 from api.topics.services import save_topic
@@ -37,6 +41,8 @@ from api.topics.services import save_topic
 TOPIC_GRAPH_KEYS = ("children", "related", "pillar")
 # Shared blocks (a topic's red flags): seed/blocks/<group>/<name>.md is the block <group>/<name>.
 BLOCKS_DIRECTORY = "blocks"
+# The demo's drawn images (seed/images.py): a module, as drawing them is code.
+IMAGES_MODULE = "images.py"
 
 
 @dataclass
@@ -128,12 +134,41 @@ def _article_exists(slug: str) -> bool:
     return found is not None or staff.redirect_owner(slug) is not None
 
 
-def seed_article(path: Path, directory: Path, report: SeedReport) -> None:
+def seed_images(directory: Path, report: SeedReport) -> dict[str, int]:
+    """Draw the demo images of `directory`/images.py and upload each through the media
+    library's upload (the API's path); name -> media id. Drawn again, an image is the same
+    item (its hash): reported as skipped, its text left as staff may have changed it."""
+    module_path = directory / IMAGES_MODULE
+    if not module_path.is_file():
+        return {}
+    spec = importlib.util.spec_from_file_location("careleaf_seed_images", module_path)
+    if spec is None or spec.loader is None:
+        raise FrontMatterError(f"{IMAGES_MODULE}: cannot be loaded")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    editor, found = demo_editor(), {}
+    for name, image in module.IMAGES.items():
+        upload = FileStorage(io.BytesIO(module.png(name)), filename=f"{name}.png")
+        text = {"alt": image.alt, "caption": image.caption, "credit": module.CREDIT}
+        item, created = upload_media(editor, upload, text)
+        found[name] = item.id
+        (report.created if created else report.skipped).append(f"media {name}")
+    return found
+
+
+def seed_article(
+    path: Path, directory: Path, report: SeedReport, images: dict[str, int] | None = None
+) -> None:
     """Create the article of one file unless its slug exists (or once existed)."""
     fields = parse_article(path.read_text(encoding="utf-8"))
     if _article_exists(fields["slug"]):
         report.skipped.append(f"article {fields['slug']}")
         return
+    name = fields.pop("feature_image", None)
+    if name is not None:
+        if name not in (images or {}):
+            raise FrontMatterError(f"feature_image: no demo image is named '{name}'")
+        fields["feature_image_id"] = (images or {})[name]
     # One road to publication: a draft with revision 1, then (if the file says published)
     # submit, approval by the demo reviewer and publish, each audited like an API request.
     requested = fields.pop("status")
@@ -143,12 +178,14 @@ def seed_article(path: Path, directory: Path, report: SeedReport) -> None:
     report.created.append(f"article {fields['slug']}")
 
 
-def seed_articles(directory: Path, report: SeedReport) -> None:
+def seed_articles(
+    directory: Path, report: SeedReport, images: dict[str, int] | None = None
+) -> None:
     """Each file in its own transaction: a bad file writes nothing, good files still load."""
     for path in sorted((directory / "articles").glob("*.md")):
         try:
             with db.transaction():
-                seed_article(path, directory, report)
+                seed_article(path, directory, report, images)
         except (OSError, UnicodeDecodeError, FrontMatterError) as error:
             report.errors.append((path, str(error)))
         except Problem as problem:
@@ -182,7 +219,9 @@ def load_seed(directory: Path) -> SeedReport:
     except ma.ValidationError as error:
         raise FrontMatterError(f"seed data is invalid: {error.messages}") from None
     seed_blocks(directory, report)
-    seed_articles(directory, report)
+    with db.transaction():
+        images = seed_images(directory, report)
+    seed_articles(directory, report, images)
     try:
         with db.transaction():
             seed_topic_graph(directory / "topics.yaml", created_topics)

@@ -25,6 +25,7 @@ from markdown_it.rules_inline import StateInline
 
 from api.articles.callouts import callouts_plugin
 from api.articles.citations import citations_plugin
+from api.articles.figures import figures_plugin
 from api.articles.includes import SHARED_BLOCKS, Resolver, included_keys, includes_plugin
 from api.core.markdown import Rendered, make_parser, render_markdown
 
@@ -79,6 +80,7 @@ def _article_parser() -> MarkdownIt:
     parser.use(callouts_plugin)
     parser.use(citations_plugin)
     parser.use(includes_plugin)
+    parser.use(figures_plugin)
     return parser
 
 
@@ -101,13 +103,17 @@ def _mark_internal_links(markup: str) -> tuple[str, list[str]]:
 
 
 def render_article_body(
-    source: str, shared_blocks: Resolver, references: Sequence[dict[str, Any]] = ()
+    source: str,
+    shared_blocks: Resolver,
+    references: Sequence[dict[str, Any]] = (),
+    prepare: Callable[[list[Any]], dict[str, Any]] | None = None,
 ) -> RenderedBody:
     """Render an article body citing `references`; internal links become markers and are
     listed by slug.
 
     `shared_blocks` answers the live Markdown of the blocks the body includes
-    (`api.articles.includes`); the keys it was asked for are listed too.
+    (`api.articles.includes`); the keys it was asked for are listed too. `prepare` (see
+    `render_markdown`) hands the media figures to the renderer.
     """
     keys: list[str] = []
 
@@ -116,7 +122,7 @@ def render_article_body(
         return shared_blocks(wanted)
 
     env: dict[str, Any] = {"article_references": list(references), SHARED_BLOCKS: resolve}
-    rendered = render_markdown(source, _PARSER, env)
+    rendered = render_markdown(source, _PARSER, env, prepare)
     markup, slugs = _mark_internal_links(rendered.html)
     return RenderedBody(
         html=markup,
@@ -188,3 +194,8 @@ def resolve_markers(markup: str, targets: Mapping[str, Target], href: LinkHref) 
 
     markup = MARKER.sub(resolve, markup)
     return ANCHOR.sub(topic, markup) if "/topics/" in markup else markup
+
+
+def parse_article_body(source: str) -> list[Any]:
+    """The tokens of a body, as `render_article_body` parses it (no rendering)."""
+    return _PARSER.parse(source)

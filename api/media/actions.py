@@ -11,6 +11,7 @@ from api.core.writes import delete_versioned, versioned_writes
 from api.extensions import db
 from api.media.models import MediaItem
 from api.media.services import apply_fields, store_upload
+from api.media.usage import refuse_if_used
 from api.users.models import User
 
 FIELDS = ("alt", "decorative", "caption", "credit", "license", "focal_x", "focal_y")
@@ -44,8 +45,9 @@ def update_media(user: User, item: MediaItem, data: dict[str, Any]) -> MediaItem
 
 
 def delete_media(user: User, item: MediaItem) -> None:
-    """Nothing refers to media yet (feature images come later); then this refuses with 409
-    an item still in use."""
+    """Delete an item no article (live or pending) and no author uses; else a 409 saying
+    where it is used."""
+    refuse_if_used(item)
     changes = {**_state(item), "sha256": item.sha256}
     record(user, "media.delete", "media", item.id, label=_label(item), changes=changes)
     delete_versioned("media item", item)

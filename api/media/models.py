@@ -108,3 +108,28 @@ class MediaRendition(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
 
     media: Mapped[MediaItem] = relationship(back_populates="renditions")
+
+
+class MediaUse(Base):
+    """One place that shows a media item: an article's feature image or body (of the row's
+    content, or of its pending revision), or an author's avatar. Kept in step by every write
+    of those (api/articles/media.py, api/authors/services.py); the RESTRICT key means the store
+    itself refuses to delete an item still in use."""
+
+    __tablename__ = "media_uses"
+    __table_args__ = (
+        CheckConstraint("(article_id IS NULL) <> (author_id IS NULL)", name="media_use_one_owner"),
+        Index("ix_media_uses_article_id_pending", "article_id", "pending"),
+    )
+
+    id: Mapped[int_pk]
+    media_id: Mapped[int] = mapped_column(
+        ForeignKey("media_items.id", ondelete="RESTRICT"), index=True
+    )
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("authors.id", ondelete="CASCADE"), index=True
+    )
+    place: Mapped[str] = mapped_column(String(20))  # feature_image, body or avatar
+    # True: used by the article's pending revision only (not yet what the public sees).
+    pending: Mapped[bool] = mapped_column(Boolean, default=False)

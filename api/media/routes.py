@@ -19,7 +19,9 @@ from api.media.schemas import (
     MediaListArgsSchema,
     MediaSchema,
     MediaUploadSchema,
+    MediaUsageSchema,
 )
+from api.media.usage import is_used, usage_of
 from api.users.models import Role
 
 MULTIPART = "form_and_files"
@@ -84,7 +86,10 @@ class MediaCollection(MethodView):
     @blp.paginate(SelectPage)
     def get(self, args: dict[str, Any]) -> Any:
         """List the media library (staff), newest first"""
-        return services.media_query(missing_alt=args.get("missing_alt"))
+        query = services.media_query(missing_alt=args.get("missing_alt"))
+        if "unused" in args:
+            query = query.where(~is_used() if args["unused"] else is_used())
+        return query
 
     @staff_only(blp, *UPLOADERS)
     @blp.arguments(MediaUploadSchema, location=MULTIPART)
@@ -128,12 +133,23 @@ class MediaItemView(MethodView):
     @staff_only(blp, Role.EDITOR)
     @blp.response(204)
     @blp.alt_response(404, description="No media item has this id")
+    @blp.alt_response(409, description="The item is in use (`used_by` says where)")
     @if_match_required(blp, "media item")
     def delete(self, media_id: int) -> None:
         """Delete a media item and every file of it; needs If-Match"""
         item = services.media_or_404(media_id)
         check_if_match("media", item)
         actions.delete_media(require_user(), item)
+
+
+@blp.route("/<int:media_id>/usage")
+class MediaUsage(MethodView):
+    @staff_only(blp)
+    @blp.response(200, MediaUsageSchema)
+    @blp.alt_response(404, description="No media item has this id")
+    def get(self, media_id: int) -> Any:
+        """Where a media item is used: articles (live or pending revision) and authors"""
+        return usage_of(services.media_or_404(media_id))
 
 
 @files.route("/<sha256>/<name>.<ext>")

@@ -107,3 +107,38 @@ class MediaListArgsSchema(Schema):
     missing_alt = ma.fields.Boolean(
         metadata={"description": "true: only items without alt text that are not decorative"}
     )
+    unused = ma.fields.Boolean(
+        metadata={
+            "description": "true: only items no article (live or pending revision) and no "
+            "author uses; false: only items in use"
+        }
+    )
+
+
+class ArticleUseSchema(Schema):
+    id = ma.fields.Integer(dump_only=True)
+    slug = ma.fields.String(dump_only=True)
+    title = ma.fields.String(dump_only=True)
+    status = ma.fields.String(dump_only=True)
+    place = ma.fields.String(dump_only=True, metadata={"description": "feature_image or body"})
+    pending_revision = ma.fields.Boolean(
+        dump_only=True,
+        metadata={"description": "Used by the pending revision, not yet by what is live"},
+    )
+
+
+class AuthorUseSchema(Schema):
+    id = ma.fields.Integer(dump_only=True)
+    slug = ma.fields.String(dump_only=True)
+    name = ma.fields.String(dump_only=True)
+
+
+class MediaUsageSchema(Schema):
+    """What uses a media item: it cannot be deleted while either list has an entry."""
+
+    articles = ma.fields.List(ma.fields.Nested(ArticleUseSchema), dump_only=True)
+    authors = ma.fields.List(
+        ma.fields.Nested(AuthorUseSchema),
+        dump_only=True,
+        metadata={"description": "Authors with the item as their avatar"},
+    )

@@ -37,13 +37,13 @@ def present(item: MediaItem) -> dict[str, Any]:
         image_format: ", ".join(f"{_url(r)} {r.width}w" for r in files if r.format == image_format)
         for image_format in ("webp", "jpeg")
     }
-    widest = max((r for r in files if r.format == "jpeg"), key=lambda r: r.width)
+    widest = widest_jpeg(item)
     return {
         **{name: getattr(item, name) for name in _ITEM_FIELDS},
         "url": _url(widest),
         "original_url": _url(original),
         "srcset": srcset,
-        "sizes_hint": f"(max-width: {widest.width}px) 100vw, {widest.width}px",
+        "sizes_hint": sizes_hint(widest),
         "renditions": [
             {
                 "url": _url(r),
@@ -53,6 +53,17 @@ def present(item: MediaItem) -> dict[str, Any]:
             for r in sorted(item.renditions, key=_file_order)
         ],
     }
+
+
+def sizes_hint(widest: MediaRendition) -> str:
+    """Full width on screens up to the widest file, never wider than it."""
+    return f"(max-width: {widest.width}px) 100vw, {widest.width}px"
+
+
+def widest_jpeg(item: MediaItem) -> MediaRendition:
+    """The rendition `url` names: the widest JPEG."""
+    jpegs = (r for r in item.renditions if r.format == "jpeg" and r.name != ORIGINAL)
+    return max(jpegs, key=lambda r: r.width)
 
 
 def _file_order(rendition: MediaRendition) -> tuple[bool, str, int]:

@@ -97,6 +97,8 @@ class Subscription(TimestampMixin, Base):
     last_bounced_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     suspended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     last_signup_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # The language of the mail they get (a BCP 47 tag): newsletter issues carry articles in it.
+    language: Mapped[str] = mapped_column(String(35), default="en", server_default="en")
     # Public half of the long-lived unsubscribe/preferences token (see tokens.py).
     token_key: Mapped[str | None] = mapped_column(String(40), unique=True)
 

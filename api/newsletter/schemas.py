@@ -41,10 +41,21 @@ class EmailField(ma.fields.String):
             raise ma.ValidationError(str(error)) from None
 
 
+LANGUAGE_TAG = [
+    ma.validate.Length(max=35),
+    ma.validate.Regexp(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", error="Not a BCP 47 tag."),
+]
+
+
 class SignupSchema(Schema):
     """A signup; `website` is a honeypot that people never see and bots fill in."""
 
     email = EmailField(required=True)
+    language = ma.fields.String(
+        load_default="en",
+        validate=LANGUAGE_TAG,
+        metadata={"description": "Language of the mail (BCP 47); issues carry articles in it"},
+    )
     newsletter = ma.fields.String(validate=SLUG, metadata={"description": "Default: the first"})
     topics = TOPIC_LIST
     consent = ma.fields.Boolean(
@@ -99,6 +110,7 @@ class PreferencesSchema(Schema):
     newsletter = ma.fields.Function(lambda sub: sub.newsletter.slug, dump_only=True)
     email = ma.fields.Function(lambda sub: mask_email(sub.email or ""), dump_only=True)
     status = ma.fields.Enum(SubscriptionStatus, by_value=True, dump_only=True)
+    language = ma.fields.String(validate=LANGUAGE_TAG)
     topics = ma.fields.Method("topic_slugs", deserialize="load_topics")
 
     def topic_slugs(self, subscription: Any) -> list[str]:
@@ -149,6 +161,7 @@ class SubscriberSchema(Schema):
     newsletter = ma.fields.Function(lambda sub: sub.newsletter.slug, dump_only=True)
     email = ma.fields.String(dump_only=True, allow_none=True)
     status = ma.fields.Enum(SubscriptionStatus, by_value=True, dump_only=True)
+    language = ma.fields.String(dump_only=True)
     topics = ma.fields.Function(lambda sub: [t.slug for t in sub.topics], dump_only=True)
     source = ma.fields.String(dump_only=True, allow_none=True)
     consent_text = ma.fields.String(dump_only=True)

@@ -136,6 +136,7 @@ def _consent_evidence(data: dict[str, Any], client: Client) -> dict[str, Any]:
         "consent_version": config["NEWSLETTER_CONSENT_VERSION"],
         "consented_at": clock.now(),
         "source": data.get("source"),
+        "language": data.get("language") or "en",
         "ip_hash": tokens.keyed_hash("client-ip", client.ip) if client.ip else None,
         "user_agent": (client.user_agent or "")[:USER_AGENT_LENGTH] or None,
     }
@@ -254,5 +255,7 @@ def update_preferences(token: str, data: dict[str, Any]) -> Subscription:
     subscription = subscription_for_token(token, for_update=True)
     if "topics" in data:
         subscription.topics = topics_by_slug(data["topics"])
-        db.session.flush()
+    if "language" in data:
+        subscription.language = data["language"]
+    db.session.flush()
     return subscription

@@ -36,6 +36,9 @@ RefusalHook = Callable[[services.ClaimedMessage], None]
 HANDLERS: dict[str, Handler] = {"email": send_email}
 GUARDS: list[Guard] = []
 REFUSAL_HOOKS: list[RefusalHook] = []
+# Run at the start of every round: lets owners turn due work into messages (scheduled
+# newsletter issues), so that one process, the worker, does both.
+PRODUCERS: list[Callable[[], object]] = []
 # True while a handler has a message in hand: only then may a stop deadline interrupt it
 # (interrupting the bookkeeping around it would leave rows claimed until the lease ends).
 handing_over = False
@@ -49,6 +52,21 @@ def register_handler(kind: str, handler: Handler) -> None:
 def register_guard(guard: Guard) -> None:
     """Let the owner of messages veto one just before it is sent (an unsubscribe meanwhile)."""
     GUARDS.append(guard)
+
+
+def register_producer(producer: Callable[[], object]) -> None:
+    """Run `producer` (it commits what it queues) before each round of claiming."""
+    if producer not in PRODUCERS:
+        PRODUCERS.append(producer)
+
+
+def _run_producers() -> None:
+    for producer in PRODUCERS:
+        try:
+            producer()
+        except Exception:
+            db.session.rollback()
+            log.exception("outbox producer %s failed; the worker keeps delivering", producer)
 
 
 def register_refusal_hook(hook: RefusalHook) -> None:
@@ -160,6 +178,7 @@ def run(*, once: bool, stop: threading.Event | None = None, worker: str | None =
     total = 0
     try:
         while not stop.is_set():
+            _run_producers()
             claimed = process_due(worker, stop=stop, pace=pace)
             total += claimed
             if claimed:

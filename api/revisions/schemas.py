@@ -36,6 +36,16 @@ class RevisionContentSchema(Schema):
     )
     feature_image_url = ma.fields.String(dump_only=True, allow_none=True)
     feature_image_alt = ma.fields.String(dump_only=True, allow_none=True)
+    feature_image_id = ma.fields.Integer(dump_only=True, allow_none=True)
+    media_text = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.Dict(),
+        dump_only=True,
+        metadata={
+            "description": "Media id -> {alt, caption, decorative} of every image the content "
+            "shows, as recorded when the content was saved (reviewed with it)"
+        },
+    )
     audience = ma.fields.String(dump_only=True)
     disclaimer_markdown = ma.fields.String(dump_only=True, allow_none=True)
     references = ma.fields.List(

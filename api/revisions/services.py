@@ -28,6 +28,8 @@ CONTENT_FIELDS = (
     "meta_description",
     "feature_image_url",
     "feature_image_alt",
+    "feature_image_id",
+    "media_text",
     "audience",
     "disclaimer_markdown",
     "references",
@@ -37,6 +39,8 @@ CONTENT_DEFAULTS: dict[str, Any] = {
     "audience": "patient",
     "disclaimer_markdown": None,
     "references": [],
+    "feature_image_id": None,
+    "media_text": {},
 }
 
 
@@ -54,6 +58,8 @@ def content_of(article: Article) -> dict[str, Any]:
         "meta_description": article.meta_description,
         "feature_image_url": article.feature_image_url,
         "feature_image_alt": article.feature_image_alt,
+        "feature_image_id": article.feature_image_id,
+        "media_text": article.media_text or {},
         "audience": article.audience,
         "disclaimer_markdown": article.disclaimer_markdown,
         "references": list(article.references or []),

@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import current_app
 
+from api.articles.media import feature_image_json
 from api.articles.models import Article
 from api.authors.models import Author, AuthorKind
 from api.topics.models import Topic
@@ -162,6 +163,12 @@ def _citation(reference: dict[str, Any]) -> dict[str, Any]:
     )
 
 
+def _image(article: Any) -> str | None:
+    """The feature image's URL: the media item's when the article has one, else the legacy URL."""
+    image = feature_image_json(article)
+    return image["url"] if image is not None else article.feature_image_url
+
+
 def medical_web_page(article: Article) -> dict[str, Any]:
     """The article as a schema.org MedicalWebPage (keys without a value are left out)."""
     url = _url(article.slug)
@@ -176,7 +183,7 @@ def medical_web_page(article: Article) -> dict[str, Any]:
             "name": article.title,
             "description": article.meta_description or article.summary,
             "inLanguage": article.language,
-            "image": article.feature_image_url,
+            "image": _image(article),
             "about": [_topic(topic) for topic in article.topics],
             "author": _author(article.author),
             "reviewedBy": _reviewer(article.reviewed_by),

@@ -1,7 +1,7 @@
 """shared blocks (a topic's red flags), their reviewed revisions, and which articles include them
 
 Revision ID: 0018_blocks
-Revises: 0016
+Revises: 0017_refs
 Create Date: 2026-11-29 09:30:00
 """
 

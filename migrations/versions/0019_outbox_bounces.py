@@ -1,7 +1,7 @@
 """outbox: skipped messages; subscriptions: hard bounces and suspension
 
-Revision ID: 0021_bounces
-Revises: 0016
+Revision ID: 0019_bounces
+Revises: 0018_blocks
 Create Date: 2026-11-29 10:00:00
 
 A subscription refused once for good used to become `bounced`; it now counts hard bounces and
@@ -16,7 +16,7 @@ from alembic import op
 
 import api.core.db
 
-revision: str = "0021_bounces"
+revision: str = "0019_bounces"
 down_revision: str | None = "0018_blocks"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

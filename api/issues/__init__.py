@@ -1,0 +1,1 @@
+"""Newsletter issues: composed by editors, one personal message per confirmed subscriber."""
