@@ -81,7 +81,8 @@ def article(make, make_staff):
     data = new_article(slug=SLUG, title="Knee sprain: care at home", body_markdown=BODY)
     data["summary"] = "How to look after a sprained knee, and when to get help."
     data["references"] = [REFERENCE]
-    assert admin.post("/api/v1/articles", data).status_code == 201
+    created = admin.post("/api/v1/articles", data)
+    assert created.status_code == 201, created.get_json()
     publish(admin, reviewer, SLUG)
     return admin
 

@@ -214,6 +214,11 @@ def prose_of(tokens: list[Any]) -> str:
     return "\n".join(sentences)
 
 
+# In a parse's env: only the tokens are wanted (e.g. which media a body places); the plugins
+# that check a body against what it refers to (citations, shared blocks) let it be.
+TOKENS_ONLY = "careleaf_tokens_only"
+
+
 def render_markdown(
     source: str,
     parser: MarkdownIt | None = None,
