@@ -214,6 +214,11 @@ def prose_of(tokens: list[Any]) -> str:
     return "\n".join(sentences)
 
 
+# In a parse environment: only the tokens are wanted, so plugins that check or resolve what a
+# body refers to (citations, shared blocks) leave it alone.
+PARSE_ONLY = "careleaf_parse_only"
+
+
 def render_markdown(
     source: str,
     parser: MarkdownIt | None = None,
