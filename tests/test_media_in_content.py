@@ -248,3 +248,30 @@ def test_hostile_alt_and_caption_text_stay_text(actors):
     ]
     assert alts[0] == '" onerror="alert(1)' and alts[-1] == '"><script>alert(1)</script>'
     assert "&lt;img src=x onerror=alert(1)&gt;</figcaption>" in html  # the caption, as text
+
+
+def test_a_body_with_a_figure_a_citation_and_a_callout_renders_all_three(actors):
+    """The media a body places are found by a parse that leaves citations to the render."""
+    item = media(actors["writer"], alt="The sciatic nerve from the low back to the foot")
+    reference = {
+        "key": "ng59",
+        "title": "Low back pain and sciatica in over 16s: assessment and management",
+        "publisher": "NICE",
+        "year": 2016,
+        "url": "https://www.nice.org.uk/guidance/ng59",
+        "accessed": "2026-11-29",
+    }
+    body = (
+        "Sciatica follows the nerve [@ng59].\n\n"
+        f"![Where the nerve runs](media:{item['id']})\n\n"
+        "::: key-points\n- It often eases within weeks.\n:::\n"
+    )
+    created = actors["writer"].post(
+        "/api/v1/articles", new_article(slug="doc", body_markdown=body, references=[reference])
+    )
+    assert created.status_code == 201, created.get_json()
+    html = created.get_json()["body_html"]
+    assert '<sup class="citation"><a href="#ref-ng59"' in html
+    assert "<figure>" in html and 'alt="Where the nerve runs"' in html
+    assert 'data-callout="key-points"' in html
+    assert html.rstrip().endswith("</section>")  # the References section comes last

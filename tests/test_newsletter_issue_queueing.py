@@ -138,3 +138,34 @@ def test_erasing_a_recipient_keeps_the_issue_counts_without_their_mail(
     assert sorted(mail["To"] for mail in smtp_server.messages) == ADDRESSES[1:]
     stats = editor.get(f"{ISSUES}/{issue_id}").get_json()["stats"]
     assert (stats["queued"], stats["sent"], stats["pending"]) == (5, 4, 0)
+
+
+def test_a_reader_who_unsubscribes_between_queueing_and_sending_gets_nothing(
+    issue_app, smtp_server, newsletter, editor, make, frozen_clock
+):
+    [*staying, leaving] = ADDRESSES
+    make.topic(slug="spine")
+    make.article(slug="back-pain", topics=["spine"], published_at=NOW - dt.timedelta(days=1))
+    for address in ADDRESSES:
+        subscribe(issue_app, smtp_server, address, topics=["spine"])
+    # The one-click link of the mail the leaving reader already has (their confirmation).
+    [confirmation] = mails_to(smtp_server, leaving)
+    link = urlsplit(unsubscribe_url(confirmation))
+    smtp_server.handler.messages.clear()
+    editor = as_staff(issue_app, editor)
+    issue_id = _send(editor)
+    with issue_app.app_context():
+        assert queueing.send_due() == 1  # queued; the worker has not run yet
+    assert smtp_server.messages == []
+
+    unsubscribed = issue_app.test_client().post(
+        f"{link.path}?{link.query}",
+        data="List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert unsubscribed.status_code == 200
+
+    run_outbox(issue_app)
+    assert sorted(str(mail["To"]) for mail in smtp_server.messages) == staying
+    stats = editor.get(f"{ISSUES}/{issue_id}").get_json()["stats"]
+    assert (stats["queued"], stats["sent"], stats["skipped"]) == (5, 4, 1)

@@ -28,7 +28,7 @@ from markdown_it.token import Token
 
 from api.articles.references import KEY_PATTERN, resolved
 from api.core.errors import Problem
-from api.core.markdown import TOKENS_ONLY
+from api.core.markdown import PARSE_ONLY
 
 CITATION = re.compile(r"\[@([^\]\n]*)\]")
 KEY = re.compile(KEY_PATTERN)
@@ -109,7 +109,7 @@ def _references_tokens(cited: list[dict[str, Any]]) -> list[Token]:
 def _number_citations(state: StateCore) -> None:
     """Number the cited references in order of first citation, refuse unknown keys, and
     append the References section."""
-    if state.env.get(TOKENS_ONLY):
+    if state.env.get(PARSE_ONLY):
         return
     references = {
         reference["key"]: reference for reference in state.env.get("article_references") or []

@@ -24,7 +24,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from api.core.errors import Problem
-from api.core.markdown import TOKENS_ONLY
+from api.core.markdown import PARSE_ONLY
 
 SEGMENT = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 KEY_PATTERN = rf"{SEGMENT}/{SEGMENT}"
@@ -80,7 +80,7 @@ def _checked_keys(tokens: list[Token], resolver: Resolver | None) -> list[str]:
 
 def _splice_includes(state: StateCore) -> None:
     """Replace each include token by the parsed tokens of the block's live Markdown."""
-    if state.env.get(TOKENS_ONLY):
+    if state.env.get(PARSE_ONLY):
         return
     resolver: Resolver | None = state.env.get(SHARED_BLOCKS)
     keys = _checked_keys(state.tokens, resolver)

@@ -214,9 +214,9 @@ def prose_of(tokens: list[Any]) -> str:
     return "\n".join(sentences)
 
 
-# In a parse's env: only the tokens are wanted (e.g. which media a body places); the plugins
-# that check a body against what it refers to (citations, shared blocks) let it be.
-TOKENS_ONLY = "careleaf_tokens_only"
+# In a parse environment: only the tokens are wanted, so plugins that check or resolve what a
+# body refers to (citations, shared blocks) leave it alone.
+PARSE_ONLY = "careleaf_parse_only"
 
 
 def render_markdown(

@@ -27,7 +27,7 @@ from api.articles.callouts import callouts_plugin
 from api.articles.citations import citations_plugin
 from api.articles.figures import figures_plugin
 from api.articles.includes import SHARED_BLOCKS, Resolver, included_keys, includes_plugin
-from api.core.markdown import TOKENS_ONLY, Rendered, make_parser, render_markdown
+from api.core.markdown import PARSE_ONLY, Rendered, make_parser, render_markdown
 
 SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 WIKILINK = re.compile(rf"\[\[\s*({SLUG_PATTERN})\s*(?:\|([^\]\n]+))?\]\]")
@@ -197,6 +197,6 @@ def resolve_markers(markup: str, targets: Mapping[str, Target], href: LinkHref) 
 
 
 def parse_article_body(source: str) -> list[Any]:
-    """The tokens of a body, as `render_article_body` parses it (no rendering, and no
-    references to check its citations against)."""
-    return _PARSER.parse(source, {TOKENS_ONLY: True})
+    """The tokens of a body, as `render_article_body` parses it (no rendering, so no
+    citations numbered and no shared blocks spliced in: what the writer placed)."""
+    return _PARSER.parse(source, {PARSE_ONLY: True})
