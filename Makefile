@@ -43,11 +43,19 @@ migrate: install
 seed: migrate
 	$(BIN)/flask --app wsgi seed
 
+# The demo's fictional clinic (seed/README.md): handouts and newsletter footers show it.
+DEMO_CLINIC_NAME = Riverside Spine & Wellness Clinic
+DEMO_CLINIC_ADDRESS = 100 River Road, Springfield, IL 62701 (a fictional demo address)
+DEMO_CLINIC_PHONE = (217) 555-0100
+
 # One process, four threads: the default memory:// rate limits count every request exactly
 # (several workers would each count their own; gunicorn.conf.py refuses that).
 run: seed
 	@echo "Careleaf demo on http://127.0.0.1:$(PORT) (API docs: http://127.0.0.1:$(PORT)/docs)"
 	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" \
+	  CLINIC_NAME="$${CLINIC_NAME:-$(DEMO_CLINIC_NAME)}" \
+	  CLINIC_POSTAL_ADDRESS="$${CLINIC_POSTAL_ADDRESS:-$(DEMO_CLINIC_ADDRESS)}" \
+	  CLINIC_PHONE="$${CLINIC_PHONE:-$(DEMO_CLINIC_PHONE)}" \
 	  $(BIN)/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers 1 --threads 4 wsgi:app
 
 # Markers (pyproject.toml): each store's pass deselects the other store's tests, so under CI

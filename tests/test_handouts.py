@@ -32,7 +32,7 @@ CLINIC = {
     "CLINIC_PHONE": "(217) 555-0142",
     "CLINIC_DISCLAIMER": "This handout does not replace advice from **your own clinician**.",
 }
-BODY = """A sprain is a stretched or torn ligament. Most knee sprains heal in a few weeks.[@aafp]
+BODY = """A sprain is a stretched or torn ligament. Most knee sprains heal in a few weeks.[@example-handbook]
 
 ::: emergency
 Call 911 if the knee is cold, pale or numb, or the leg looks bent out of shape.
@@ -56,13 +56,14 @@ Start gentle bending and straightening once the pain eases. Walk short distances
 """
 
 
+# Test data, plainly not a real source (the demo's real references print in the test below).
 REFERENCE = {
-    "key": "aafp",
-    "title": "Knee Sprains: Diagnosis and Treatment",
-    "authors": ["Doe J"],
-    "journal": "American Family Physician",
+    "key": "example-handbook",
+    "title": "Example Handbook of Knee Care (test data)",
+    "authors": [],
+    "publisher": "Example Press",
     "year": 2024,
-    "url": "https://www.aafp.org/knee-sprains",
+    "url": "https://example.org/knee-care",
     "accessed": "2026-11-01",
 }
 
@@ -102,7 +103,7 @@ def test_the_pdf_holds_the_article_its_review_the_clinic_and_the_disclaimer(clin
         "does not replace advice from your own clinician",
         "Book an appointment",
         "References",
-        "Knee Sprains: Diagnosis and Treatment",  # the references section, after the body
+        "Example Handbook of Knee Care",  # the references section, after the body
     ):
         assert expected in text, expected
     assert 1 <= len(reader.pages) <= 3
@@ -115,7 +116,7 @@ def test_the_pdf_holds_the_article_its_review_the_clinic_and_the_disclaimer(clin
 def test_the_qr_code_on_page_one_opens_the_online_page(clinic, article, app):
     response = clinic.get(f"{URL}.pdf")
     image = page_image(pdf_reader(response) and response.data)
-    save_artifact(image, "handout-page1.png", docs_name="handout.png")
+    save_artifact(image, "handout-page1.png")
     with app.test_request_context():
         assert qr_codes(image) == [site_url("article", SLUG)]
 
@@ -236,3 +237,20 @@ def test_images_of_the_media_library_print_and_no_other_url_is_fetched(client, a
     [image] = reader.pages[0].images  # ours, read from the store; the other one is refused
     assert image.image.size == (640, 480)
     assert "Elsewhere" in pdf_text(reader)  # a refused image prints as its alt text
+
+
+def test_the_demo_pillar_prints_with_its_red_flags_and_real_references(make_app):
+    """The handout the docs show: the demo's back-pain guide, as `make run` prints it."""
+    app = make_app(
+        CLINIC_NAME="Riverside Spine & Wellness Clinic",
+        CLINIC_POSTAL_ADDRESS="100 River Road, Springfield, IL 62701 (a fictional demo address)",
+        CLINIC_PHONE="(217) 555-0100",
+    )
+    with app.app_context():
+        assert app.test_cli_runner().invoke(args=["seed"]).exit_code == 0
+    response = app.test_client().get("/api/v1/articles/back-pain-guide/handout.pdf")
+    assert response.status_code == 200
+    text = pdf_text(pdf_reader(response))
+    for expected in ("Call 911 now", "Get care today", "References", "10.7326/M16-2367"):
+        assert expected in text, expected
+    save_artifact(page_image(response.data), "handout-demo.png", docs_name="handout.png")
