@@ -32,7 +32,7 @@ CLINIC = {
     "CLINIC_PHONE": "(217) 555-0142",
     "CLINIC_DISCLAIMER": "This handout does not replace advice from **your own clinician**.",
 }
-BODY = """A sprain is a stretched or torn ligament. Most knee sprains heal in a few weeks.[@example-handbook]
+BODY = """A sprain is a stretched or torn ligament. Most heal in a few weeks.[@example-handbook]
 
 ::: emergency
 Call 911 if the knee is cold, pale or numb, or the leg looks bent out of shape.
