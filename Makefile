@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run install install-dev client-tools migrate seed serve test test-postgres test-fast test-redis fuzz lint lint-openapi format openapi vendor-swagger-ui bench clean
+.PHONY: run install install-dev client-tools migrate seed serve test test-postgres test-fast test-redis fuzz lint lint-openapi format openapi vendor-swagger-ui bench bench-operations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -121,6 +121,14 @@ bench: install
 		&& { apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }; }; } \
 		|| echo "wrk is not installed: the Python load client (bench/pyload.py) will drive the load"
 	$(BIN)/python -m bench $(ARGS)
+
+# The benchmarks of heavy single operations (each writes its block of bench/RESULTS.md):
+# a 24-megapixel upload, handouts, queueing an issue to 10,000 subscribers, sending 10,000 mails.
+bench-operations: install-dev
+	$(BIN)/python -m bench.media --runs 3
+	$(BIN)/python -m bench.handouts
+	$(BIN)/python -m bench.newsletter_queue --subscribers 10000
+	$(BIN)/python -m bench.outbox
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
