@@ -135,8 +135,8 @@ def render_templates(count: int) -> list[Body]:
 
     Needs an application context (the derivation reads the app's configuration).
     """
+    from api.articles.derivation import derive_from_body
     from api.articles.models import Article
-    from api.articles.services import derive_from_body
 
     bodies = []
     for variant in range(count):

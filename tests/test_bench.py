@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
+from api.articles.derivation import derive_from_body
 from api.articles.models import Article, ArticleStatus, ArticleTopic
-from api.articles.services import derive_from_body
 from api.authors.models import Author
 from api.links.models import ArticleLink
 from api.topics.models import Topic

@@ -20,8 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import with_expression
 
 from api.articles import media
+from api.articles.derivation import derived_from_markdown
 from api.articles.models import Article, ArticleStatus, ArticleTopic
-from api.articles.services import checked_topics, derived_from_markdown, save_article
+from api.articles.services import checked_topics, save_article
 from api.authors.services import author_by_slug
 from api.core.readability import reading_level
 from api.extensions import db

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
+from api.articles.derivation import derive_from_body
 from api.articles.models import Article
-from api.articles.services import derive_from_body
 from api.audit.services import record
 from api.blocks import services
 from api.blocks.models import SharedBlock, SharedBlockRevision
