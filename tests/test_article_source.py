@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import ROOT
+from tests.support import images
+from tests.support.images import upload
 from tests.support.importer import write
 from tests.support.staff import new_article, problem
 
@@ -171,3 +173,14 @@ def test_an_import_cannot_leave_a_published_article_an_unknown_key(
     assert result.exit_code != 0 and "`nice-ng95`" in result.output
     article = admin.get(URL).get_json()  # still readable, nothing pending
     assert article["pending_revision"] is None
+
+
+def test_a_feature_image_of_the_media_library_travels_by_id(runner, library, tmp_path, admin):
+    uploaded = upload(admin, images.png(800, 400), "walk.png", alt="Two people walking a path")
+    assert uploaded.status_code == 201, uploaded.get_json()
+    media_id = uploaded.get_json()["id"]
+    data = new_article(slug="pictured", feature_image_id=media_id)
+    assert admin.post("/api/v1/articles", data).status_code == 201
+    exported = source(admin, "pictured")
+    assert f"feature_image_id: {media_id}\n" in exported
+    assert "(unchanged)" in import_file(runner, tmp_path, exported)

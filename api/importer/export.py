@@ -31,6 +31,7 @@ ORDER = (
     "meta_description",
     "feature_image_url",
     "feature_image_alt",
+    "feature_image_id",
     "canonical_url",
     "disclaimer_markdown",
     "references",
