@@ -30,6 +30,7 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ("get", A + "/source"): "getArticleSource",
     ("get", A + "/backlinks"): "listArticleBacklinks",
     ("get", A + "/related"): "listRelatedArticles",
+    ("get", A + "/qr.svg"): "getArticleQrCode",
     ("get", A + "/revisions"): "listArticleRevisions",
     ("get", A + "/revisions/{number}"): "getArticleRevision",
     ("get", A + "/revisions/{number}/diff"): "getArticleRevisionDiff",
