@@ -45,8 +45,9 @@ def kiosk_file(name: str) -> Response:
     # Always revalidated (a cheap 304): a deployment reaches the kiosk at its next load; the
     # service worker answers from its cache while the network is down.
     response.headers["Cache-Control"] = "no-cache"
-    if mimetype == "text/html":
-        response.headers["Content-Security-Policy"] = POLICY
+    # On every file: the service worker runs under its script's policy (the API's default,
+    # `default-src 'none'`, would forbid it to fetch the files it keeps).
+    response.headers["Content-Security-Policy"] = POLICY
     return response.make_conditional(request)
 
 
