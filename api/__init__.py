@@ -32,7 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"])  # type: ignore[method-assign]
 
-    from api import cli, docs, embed, hooks
+    from api import cli, docs, embed, hooks, kiosk
     from api.caching import cors
     from api.caching import http as caching
     from api.core import (
@@ -65,6 +65,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     transactions.init_app(app)
     docs.init_app(app)
     embed.init_app(app)
+    kiosk.init_app(app)
     cli.init_app(app)
     _register_blueprints(api)
     limits.guard_json_bodies(app)
@@ -120,6 +121,7 @@ def _register_blueprints(api: Any) -> None:
     from api.newsletter.routes import blp as newsletter
     from api.outbox.routes import blp as outbox
     from api.previews.routes import blp as previews
+    from api.qr.routes import blp as qr
     from api.related.routes import blp as related
     from api.review.record_routes import blp as reviews
     from api.review.routes import blp as review_queue
@@ -140,6 +142,7 @@ def _register_blueprints(api: Any) -> None:
         health,
         links,
         related,
+        qr,
         taxonomy,
         newsletter,
         newsletter_issues,

@@ -33,6 +33,7 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ("get", A + "/related"): "listRelatedArticles",
     ("get", A + "/handout.pdf"): "getArticleHandoutPdf",
     ("get", A + "/handout.html"): "getArticleHandoutHtml",
+    ("get", A + "/qr.svg"): "getArticleQrCode",
     ("get", A + "/revisions"): "listArticleRevisions",
     ("get", A + "/revisions/{number}"): "getArticleRevision",
     ("get", A + "/revisions/{number}/diff"): "getArticleRevisionDiff",

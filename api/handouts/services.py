@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import segno
 from flask import current_app, render_template
 from markupsafe import Markup
 
@@ -16,6 +15,7 @@ from api.articles.services import public_article
 from api.core.errors import Problem
 from api.core.resource_urls import site_url
 from api.handouts.labels import labels, long_date
+from api.qr.services import qr_code
 from api.review.records import public_review
 
 
@@ -45,8 +45,8 @@ def handout_article(slug: str) -> Article:
 
 
 def qr_svg(url: str) -> Markup:
-    """The URL as an inline SVG QR code (error correction M survives a crease or a smudge)."""
-    code = segno.make(url, error="m", micro=False)
+    """The URL as an inline SVG QR code."""
+    code = qr_code(url)
     # segno writes the markup and escapes the title: nothing unescaped comes from outside.
     return Markup(code.svg_inline(scale=4, border=2, omitsize=True, title=url))  # noqa: S704
 
