@@ -276,3 +276,14 @@ def test_deleting_a_scheduled_article_leaves_nothing_pending(feed, feed_app, mak
     frozen_clock.advance(hours=3)
     articles = [e for e in read_all(feed)[0] if e["object"] == "article"]
     assert summary(articles) == [("article.published", "target", None)]
+
+
+def test_a_backdated_publication_reaches_a_reader_already_past_that_date(feed, make, frozen_clock):
+    """An event is placed when the public can first see the change, not at `published_at`:
+    a client whose cursor is past a backdated publication time still receives it."""
+    make.article(slug="earlier")
+    _, cursor = read_all(feed)
+    frozen_clock.advance(minutes=5)
+    make.article(slug="backdated", published_at=frozen_clock() - dt.timedelta(days=30))
+    events, _ = read_all(feed, cursor)
+    assert ("article.published", "backdated", None) in summary(events)
