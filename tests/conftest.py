@@ -91,6 +91,18 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+def run_sql(url: str, script: str, params: dict[str, Any]) -> None:
+    """Each `;`-separated statement of `script` on the store at `url`, in one transaction: rows
+    as they stood at an older revision (a migration test has no factories there)."""
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            for statement in filter(str.strip, script.split(";")):
+                connection.execute(text(statement), params)
+    finally:
+        engine.dispose()
+
+
 @contextmanager
 def fresh_postgres_database(server_url: str) -> Iterator[str]:
     """A new, empty database on the server of `server_url`, dropped afterwards."""

@@ -4,10 +4,10 @@ disclaimer, keeps the search triggers, and downgrades cleanly, on both stores.""
 from __future__ import annotations
 
 from alembic import command
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect
 
 from api.core.db import make_engine
-from tests.conftest import alembic_config
+from tests.conftest import alembic_config, run_sql
 
 # Rows as they stood before 0016 (a migration test has no factories at an older revision).
 INSERT_ARTICLE = """
@@ -33,13 +33,9 @@ def article_columns(url: str) -> set[str]:
 def test_0016_backfills_sections_and_keeps_search(unmigrated_store, make_app):
     config = alembic_config(unmigrated_store)
     command.upgrade(config, "0015")
-    engine = make_engine(unmigrated_store)
-    with engine.begin() as connection:
-        for statement in filter(str.strip, INSERT_ARTICLE.split(";")):
-            connection.execute(
-                text(statement), {"now": "2026-01-01 00:00:00+00:00", "html": BODY_HTML}
-            )
-    engine.dispose()
+    run_sql(
+        unmigrated_store, INSERT_ARTICLE, {"now": "2026-01-01 00:00:00+00:00", "html": BODY_HTML}
+    )
 
     command.upgrade(config, "head")
     client = make_app(DATABASE_URL=unmigrated_store).test_client()

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from api.core.db import make_engine
-from tests.conftest import alembic_config
+from tests.conftest import alembic_config, run_sql
 
 # Rows as they stood before 0019 (a migration test has no factories at an older revision).
 INSERT_ROWS = """
@@ -31,20 +31,10 @@ def _rows(url: str, query: str) -> list[tuple]:
     return rows
 
 
-def _execute(url: str, statement: str) -> None:
-    engine = make_engine(url)
-    try:
-        with engine.begin() as connection:
-            connection.execute(text(statement), {"now": NOW})
-    finally:
-        engine.dispose()
-
-
 def test_0019_suspends_bounced_subscriptions_and_allows_skipped_messages(unmigrated_store):
     config = alembic_config(unmigrated_store)
     command.upgrade(config, "0016")
-    for statement in filter(str.strip, INSERT_ROWS.split(";")):
-        _execute(unmigrated_store, statement)
+    run_sql(unmigrated_store, INSERT_ROWS, {"now": NOW})
 
     command.upgrade(config, "0019_bounces")
     rows = _rows(
@@ -61,11 +51,13 @@ def test_0019_suspends_bounced_subscriptions_and_allows_skipped_messages(unmigra
         "next_attempt_at, created_at, updated_at) VALUES ('email', '{}', '{status}', 0, 8, "
         ":now, :now, :now)"
     )
-    _execute(unmigrated_store, outbox_row.replace("{status}", "skipped"))
+    run_sql(unmigrated_store, outbox_row.replace("{status}", "skipped"), {"now": NOW})
     with pytest.raises(IntegrityError):  # the CHECK constraints still hold
-        _execute(unmigrated_store, outbox_row.replace("{status}", "lost"))
+        run_sql(unmigrated_store, outbox_row.replace("{status}", "lost"), {"now": NOW})
     with pytest.raises(IntegrityError):
-        _execute(unmigrated_store, "UPDATE newsletter_subscriptions SET status = 'bounced'")
+        run_sql(
+            unmigrated_store, "UPDATE newsletter_subscriptions SET status = 'bounced'", {"now": NOW}
+        )
 
     command.downgrade(config, "0016")
     assert _rows(unmigrated_store, "SELECT status FROM newsletter_subscriptions ORDER BY id") == [

@@ -5,10 +5,10 @@ stores."""
 from __future__ import annotations
 
 from alembic import command
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect
 
 from api.core.db import make_engine
-from tests.conftest import alembic_config
+from tests.conftest import alembic_config, run_sql
 
 # Rows as they stood before 0021 (a migration test has no factories at an older revision).
 INSERT_ARTICLE = """
@@ -35,13 +35,9 @@ def _columns(url: str, table: str) -> set[str]:
 def test_0021_keeps_articles_and_search_and_downgrades(unmigrated_store, make_app):
     config = alembic_config(unmigrated_store)
     command.upgrade(config, "0020_issues")
-    engine = make_engine(unmigrated_store)
-    with engine.begin() as connection:
-        for statement in filter(str.strip, INSERT_ARTICLE.split(";")):
-            connection.execute(
-                text(statement), {"now": "2026-01-01 00:00:00+00:00", "html": BODY_HTML}
-            )
-    engine.dispose()
+    run_sql(
+        unmigrated_store, INSERT_ARTICLE, {"now": "2026-01-01 00:00:00+00:00", "html": BODY_HTML}
+    )
 
     command.upgrade(config, "head")
     client = make_app(DATABASE_URL=unmigrated_store).test_client()
